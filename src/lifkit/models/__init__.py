@@ -1,0 +1,5 @@
+"""Neuron models: immutable, validated parameter records with named presets."""
+
+from .lif import LIF
+
+__all__ = ["LIF"]

@@ -1,0 +1,132 @@
+"""Shared machinery of the immutable parameter records: conversion, broadcasting, display."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..units import BASE_UNITS, to_base
+
+
+@dataclass(frozen=True)
+class Field:
+    """One parameter of a record: its name, physical dimension and meaning."""
+
+    name: str
+    dimension: str
+    doc: str
+
+
+def as_parameter(value: Any, field: Field) -> np.ndarray:
+    """Convert one user value to a read-only float64 array (0-d or 1-d) in base units."""
+    array = np.array(to_base(value, field.dimension, field.name), dtype=np.float64)
+    if array.ndim > 1:
+        raise ParameterError(field.name, value, "must be a scalar or a 1-d per-neuron array")
+    if array.size == 0:
+        raise ParameterError(field.name, value, "is empty; give a scalar or one value per neuron")
+    if not np.all(np.isfinite(array)):
+        raise ParameterError(field.name, value, "contains NaN or inf; give finite values")
+    array.flags.writeable = False
+    return array
+
+
+def common_size(named: Mapping[str, np.ndarray]) -> int:
+    """The number of neurons implied by per-neuron arrays (1 when all are scalars)."""
+    size = 1
+    for name, array in named.items():
+        if array.ndim == 1 and array.size != 1:
+            if size not in (1, array.size):
+                raise ParameterError(
+                    name, f"<{array.size} values>",
+                    f"length {array.size} does not match other per-neuron arrays of length {size}",
+                )
+            size = array.size
+    return size
+
+
+def require(condition: np.ndarray | bool, name: str, value: Any, problem: str) -> None:
+    """Raise :class:`ParameterError` unless ``condition`` holds for every neuron."""
+    if not np.all(condition):
+        raise ParameterError(name, _display(value), problem)
+
+
+def _display(value: Any) -> Any:
+    array = np.asarray(value)
+    return float(array) if array.ndim == 0 else array.tolist()
+
+
+class ParameterRecord:
+    """Base of the model records: immutable, validated, broadcastable per neuron.
+
+    Subclasses list their canonical :attr:`FIELDS`; values are float64 arrays in base
+    units, scalars as 0-d arrays and per-neuron values as 1-d arrays.
+    """
+
+    FIELDS: ClassVar[tuple[Field, ...]] = ()
+    PRESETS: ClassVar[dict[str, dict[str, Any]]] = {}
+    __slots__ = ("_values", "n_neurons")
+
+    def _set(self, values: dict[str, np.ndarray]) -> None:
+        object.__setattr__(self, "_values", values)
+        object.__setattr__(self, "n_neurons", common_size(values))
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return object.__getattribute__(self, "_values")[name]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__} has no parameter {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; use .replace({name}=...)")
+
+    def values(self) -> dict[str, np.ndarray]:
+        """The canonical parameters as a name -> array mapping (base units)."""
+        return dict(self._values)
+
+    def replace(self, **changes: Any) -> ParameterRecord:
+        """A copy with some canonical parameters changed (validated again)."""
+        unknown = set(changes) - {f.name for f in self.FIELDS}
+        if unknown:
+            raise ParameterError(sorted(unknown)[0], changes[sorted(unknown)[0]],
+                                 f"is not a parameter of {type(self).__name__}")
+        return type(self)(**{**self._values, **changes})
+
+    def broadcast(self, n_neurons: int) -> dict[str, np.ndarray]:
+        """Every parameter as a contiguous float64 array of length ``n_neurons``."""
+        if self.n_neurons not in (1, n_neurons):
+            raise ParameterError(
+                "n_neurons", n_neurons,
+                f"the model has {self.n_neurons} per-neuron values; cannot broadcast",
+            )
+        return {k: np.ascontiguousarray(np.broadcast_to(v, (n_neurons,)))
+                for k, v in self._values.items()}
+
+    @classmethod
+    def preset(cls, name: str, **overrides: Any) -> ParameterRecord:
+        """A named parameter set from the seed documents, optionally with overrides."""
+        if name not in cls.PRESETS:
+            raise ParameterError("preset", name, f"unknown; choose one of {sorted(cls.PRESETS)}")
+        return cls(**{**cls.PRESETS[name], **overrides})
+
+    def describe(self) -> str:
+        """A table of the parameters with units and meaning, one line each."""
+        lines = []
+        for field in self.FIELDS:
+            value = _display(self._values[field.name])
+            unit = BASE_UNITS[field.dimension][0]
+            shown = f"{value:g}" if isinstance(value, float) else str(value)
+            lines.append(f"{field.name:<8} {shown:>12} {unit:<3}  {field.doc}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        parts = []
+        for field in self.FIELDS:
+            value = _display(self._values[field.name])
+            unit = BASE_UNITS[field.dimension][0]
+            shown = f"{value:g}" if isinstance(value, float) else f"<{len(value)} values>"
+            parts.append(f"{field.name}={shown} {unit}")
+        return f"{type(self).__name__}({', '.join(parts)})"
