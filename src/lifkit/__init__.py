@@ -6,8 +6,12 @@
 15.0
 """
 
+from . import theory
+from .engine.record import Record
+from .engine.simulate import simulate
 from .errors import ExperimentError, LifkitError, ParameterError
 from .models import LIF
+from .results import Result
 from .stimuli import (
     Constant,
     GaussianSteps,
@@ -27,9 +31,13 @@ __all__ = [
     "LifkitError",
     "ParameterError",
     "Ramp",
+    "Record",
+    "Result",
     "Sinusoid",
     "Step",
     "Stimulus",
     "TimedArray",
     "WhiteNoise",
+    "simulate",
+    "theory",
 ]

@@ -144,7 +144,9 @@ def _from_string(text: str, dimension: str, name: str) -> float:
     unit_name = BASE_UNITS[dimension][0]
     match = _QUANTITY.match(text)
     if match is None:
-        raise ParameterError(name, text, f"cannot read it; write a number and unit like '1 {unit_name}'")
+        raise ParameterError(
+            name, text, f"cannot read it; write a number and unit like '1 {unit_name}'"
+        )
     number = float(match["number"])
     if not match["unit"]:
         return number
@@ -153,7 +155,9 @@ def _from_string(text: str, dimension: str, name: str) -> float:
     except ValueError as err:
         raise ParameterError(name, text, str(err)) from None
     if found != dimension:
-        raise ParameterError(name, text, f"has dimension {found}, expected {dimension} ({unit_name})")
+        raise ParameterError(
+            name, text, f"has dimension {found}, expected {dimension} ({unit_name})"
+        )
     return number * factor
 
 
@@ -209,7 +213,9 @@ def _from_quantity(value: Any, dimension: str, name: str) -> Any:
     si = _si_value(value, dimension)
     if si is None:
         unit_name = BASE_UNITS[dimension][0]
-        raise ParameterError(name, value, f"has the wrong dimension, expected {dimension} ({unit_name})")
+        raise ParameterError(
+            name, value, f"has the wrong dimension, expected {dimension} ({unit_name})"
+        )
     array = si / BASE_UNITS[dimension][1]
     return float(array) if array.ndim == 0 else array
 

@@ -41,7 +41,8 @@ def common_size(named: Mapping[str, np.ndarray]) -> int:
         if array.ndim == 1 and array.size != 1:
             if size not in (1, array.size):
                 raise ParameterError(
-                    name, f"<{array.size} values>",
+                    name,
+                    f"<{array.size} values>",
                     f"length {array.size} does not match other per-neuron arrays of length {size}",
                 )
             size = array.size
@@ -91,19 +92,25 @@ class ParameterRecord:
         """A copy with some canonical parameters changed (validated again)."""
         unknown = set(changes) - {f.name for f in self.FIELDS}
         if unknown:
-            raise ParameterError(sorted(unknown)[0], changes[sorted(unknown)[0]],
-                                 f"is not a parameter of {type(self).__name__}")
+            raise ParameterError(
+                sorted(unknown)[0],
+                changes[sorted(unknown)[0]],
+                f"is not a parameter of {type(self).__name__}",
+            )
         return type(self)(**{**self._values, **changes})
 
     def broadcast(self, n_neurons: int) -> dict[str, np.ndarray]:
         """Every parameter as a contiguous float64 array of length ``n_neurons``."""
         if self.n_neurons not in (1, n_neurons):
             raise ParameterError(
-                "n_neurons", n_neurons,
+                "n_neurons",
+                n_neurons,
                 f"the model has {self.n_neurons} per-neuron values; cannot broadcast",
             )
-        return {k: np.ascontiguousarray(np.broadcast_to(v, (n_neurons,)))
-                for k, v in self._values.items()}
+        return {
+            k: np.ascontiguousarray(np.broadcast_to(v, (n_neurons,)))
+            for k, v in self._values.items()
+        }
 
     @classmethod
     def preset(cls, name: str, **overrides: Any) -> ParameterRecord:

@@ -52,8 +52,9 @@ class LIF(ParameterRecord):
         # Neuronal Dynamics exercises / neurodynex3 LIF module defaults.
         "neurodynex": dict(tau_m=8.0, R=10.0, v_rest=-70.0, v_reset=-65.0, v_th=-50.0, t_ref=2.0),
         # Soroush report: g_L = 10 nS, tau_m = 10 ms, E_L = V_reset = -75 mV, V_init = -65 mV.
-        "soroush": dict(tau_m=10.0, g_L=0.01, E_L=-75.0, v_reset=-75.0, v_th=-55.0, t_ref=2.0,
-                        v_init=-65.0),
+        "soroush": dict(
+            tau_m=10.0, g_L=0.01, E_L=-75.0, v_reset=-75.0, v_th=-55.0, t_ref=2.0, v_init=-65.0
+        ),
     }
 
     def __init__(
@@ -81,8 +82,9 @@ class LIF(ParameterRecord):
             "v_th": as_parameter(v_th, fields["v_th"]),
             "t_ref": as_parameter(t_ref, fields["t_ref"]),
         }
-        values["v_init"] = as_parameter(values["v_rest"] if v_init is None else v_init,
-                                        fields["v_init"])
+        values["v_init"] = as_parameter(
+            values["v_rest"] if v_init is None else v_init, fields["v_init"]
+        )
         _validate_lif(values)
         self._set(values)
 
@@ -112,7 +114,8 @@ def membrane_from_any(*, tau_m: Any, R: Any, C_m: Any, g_L: Any) -> tuple[np.nda
     given = {k: v for k, v in dict(tau_m=tau_m, R=R, C_m=C_m, g_L=g_L).items() if v is not None}
     if len(given) != 2 or set(given) == {"R", "g_L"}:
         raise ParameterError(
-            "membrane", sorted(given),
+            "membrane",
+            sorted(given),
             "give exactly two of tau_m, R, C_m, g_L (not R with g_L), e.g. tau_m and R",
         )
     dims = {"tau_m": "time", "R": "resistance", "C_m": "capacitance", "g_L": "conductance"}
@@ -140,7 +143,15 @@ def _one_of(name: str, value: Any, alias: str, alias_value: Any) -> Any:
 
 def _validate_lif(values: dict[str, np.ndarray]) -> None:
     require(values["t_ref"] >= 0, "t_ref", values["t_ref"], "must be >= 0 ms")
-    require(values["v_th"] > values["v_reset"], "v_th", values["v_th"],
-            "must be above v_reset; raise v_th or lower v_reset")
-    require(values["v_init"] < values["v_th"], "v_init", values["v_init"],
-            "must be below v_th; start the neuron below threshold")
+    require(
+        values["v_th"] > values["v_reset"],
+        "v_th",
+        values["v_th"],
+        "must be above v_reset; raise v_th or lower v_reset",
+    )
+    require(
+        values["v_init"] < values["v_th"],
+        "v_init",
+        values["v_init"],
+        "must be below v_th; start the neuron below threshold",
+    )

@@ -144,8 +144,9 @@ class Scaled(Stimulus):
     def __init__(self, stimulus: Stimulus, factor: Any) -> None:
         self.stimulus = stimulus
         self.factor = per_neuron(factor, "factor", dimensionless=True)
-        self.n_neurons = common_neurons({"stimulus": stimulus.n_neurons,
-                                         "factor": self.factor.size})
+        self.n_neurons = common_neurons(
+            {"stimulus": stimulus.n_neurons, "factor": self.factor.size}
+        )
 
     def lower(self, grid: TimeGrid) -> list[Term]:
         return [term.scaled(self.factor) for term in self.stimulus.lower(grid)]
@@ -157,13 +158,16 @@ class Scaled(Stimulus):
         return f"{_short(self.factor)} * ({self.stimulus!r})"
 
 
-def per_neuron(value: Any, name: str, *, dimensionless: bool = False,
-               dimension: str = "current") -> np.ndarray:
+def per_neuron(
+    value: Any, name: str, *, dimensionless: bool = False, dimension: str = "current"
+) -> np.ndarray:
     """A finite scalar or 1-d per-neuron float64 array in base units."""
     raw = np.asarray(value, dtype=np.float64) if dimensionless else to_base(value, dimension, name)
     array = np.atleast_1d(np.asarray(raw, dtype=np.float64))
     if array.ndim != 1 or array.size == 0:
-        raise ParameterError(name, value, "must be a scalar or a 1-d array with one value per neuron")
+        raise ParameterError(
+            name, value, "must be a scalar or a 1-d array with one value per neuron"
+        )
     if not np.all(np.isfinite(array)):
         raise ParameterError(name, value, "contains NaN or inf; give finite values")
     return array
@@ -191,8 +195,9 @@ def common_neurons(sizes: dict[str, int]) -> int:
     for name, size in sizes.items():
         if size != 1:
             if n not in (1, size):
-                raise ParameterError(name, f"<{size} values>",
-                                     f"does not match the {n} neurons of the other terms")
+                raise ParameterError(
+                    name, f"<{size} values>", f"does not match the {n} neurons of the other terms"
+                )
             n = size
     return n
 

@@ -83,14 +83,16 @@ class GaussianSteps(Stimulus):
 
     def _evaluate_current(self, t: np.ndarray, R: Any) -> np.ndarray:
         if self.interval is None:
-            raise ParameterError("interval", None,
-                                 "is the run's dt; give an interval to evaluate outside a run")
+            raise ParameterError(
+                "interval", None, "is the run's dt; give an interval to evaluate outside a run"
+            )
         index = np.floor(t / self.interval + 1e-9).astype(np.int64)
         values = self.sample(int(index.max()) + 1)[index]
-        return as_current(np.atleast_1d(values), self.drive, R, "mean")[:, None] * np.ones(1)
+        return as_current(values, self.drive, R, "mean")[:, None]
 
     def __repr__(self) -> str:
-        return f"GaussianSteps({self.mean:g}, {self.std:g}, interval={self.interval}, seed={self.seed})"
+        interval = "dt" if self.interval is None else f"{self.interval:g}"
+        return f"GaussianSteps({self.mean:g}, {self.std:g}, interval={interval}, seed={self.seed})"
 
 
 def steps_per_sample(interval: float, grid: TimeGrid) -> int:
@@ -98,8 +100,9 @@ def steps_per_sample(interval: float, grid: TimeGrid) -> int:
     ratio = interval / grid.dt
     whole = round(ratio)
     if whole < 1 or abs(ratio - whole) > 1e-9 * ratio:
-        raise ParameterError("interval", interval,
-                             f"must be a whole multiple of dt = {grid.dt:g} ms")
+        raise ParameterError(
+            "interval", interval, f"must be a whole multiple of dt = {grid.dt:g} ms"
+        )
     return whole
 
 

@@ -34,12 +34,18 @@ class TimedArray(Stimulus):
             raise ParameterError("unit", unit, "must be a current (nA) or a voltage drive (mV)")
         array = np.array(values, dtype=np.float64) * factor
         if array.ndim not in (1, 2) or array.shape[0] == 0:
-            raise ParameterError("values", f"<shape {array.shape}>",
-                                 "must have shape (n_samples,) or (n_samples, n_neurons)")
+            raise ParameterError(
+                "values",
+                f"<shape {array.shape}>",
+                "must have shape (n_samples,) or (n_samples, n_neurons)",
+            )
         if not np.all(np.isfinite(array)):
             bad = int(np.flatnonzero(~np.isfinite(array.ravel()))[0])
-            raise ParameterError("values", f"<NaN/inf at flat index {bad}>",
-                                 "must be finite; replace NaN/inf samples")
+            raise ParameterError(
+                "values",
+                f"<NaN/inf at flat index {bad}>",
+                "must be finite; replace NaN/inf samples",
+            )
         array.flags.writeable = False
         self.values = array
         self.drive = dimension == "voltage"
@@ -55,7 +61,8 @@ class TimedArray(Stimulus):
         per_sample = steps_per_sample(self.interval, grid)
         if grid.n_steps > self.values.shape[0] * per_sample:
             raise ParameterError(
-                "duration", grid.duration,
+                "duration",
+                grid.duration,
                 f"is longer than the TimedArray's {self.coverage:g} ms; add samples or shorten",
             )
         index = np.arange(grid.n_steps) // per_sample

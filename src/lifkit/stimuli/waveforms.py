@@ -15,8 +15,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..units import to_base
-from .base import Stimulus, Term, TimeGrid, _short, amplitude, as_current, per_neuron
-
+from .base import Stimulus, Term, TimeGrid, _short, amplitude, as_current
 
 ShapeFunction = Callable[[np.ndarray], np.ndarray]
 
@@ -109,15 +108,15 @@ class Ramp(_Windowed):
     [1.0, 2.0]
     """
 
-    def __init__(self, amplitude_start: Any, amplitude_stop: Any, *, start: Any,
-                 stop: Any) -> None:
+    def __init__(self, amplitude_start: Any, amplitude_stop: Any, *, start: Any, stop: Any) -> None:
         super().__init__(amplitude_stop, start, stop, "amplitude_stop")
         if not np.isfinite(self.stop):
             raise ParameterError("stop", stop, "a ramp needs a finite stop time")
         first, first_drive = amplitude(amplitude_start, "amplitude_start")
         if first_drive != self.drive and np.any(first != 0):
-            raise ParameterError("amplitude_start", amplitude_start,
-                                 "must have the same dimension as amplitude_stop")
+            raise ParameterError(
+                "amplitude_start", amplitude_start, "must have the same dimension as amplitude_stop"
+            )
         self.amplitude_start = first
         self.n_neurons = max(self.n_neurons, first.size)
 
@@ -140,8 +139,10 @@ class Ramp(_Windowed):
         return np.where(inside, lo + (hi - lo) * frac, 0.0)
 
     def __repr__(self) -> str:
-        return (f"Ramp({_short(self.amplitude_start)}, {_short(self.amplitude)}, "
-                f"start={self.start:g}, stop={self.stop:g})")
+        return (
+            f"Ramp({_short(self.amplitude_start)}, {_short(self.amplitude)}, "
+            f"start={self.start:g}, stop={self.stop:g})"
+        )
 
 
 class Sinusoid(_Windowed):
@@ -155,8 +156,16 @@ class Sinusoid(_Windowed):
     1.0
     """
 
-    def __init__(self, amplitude: Any, *, frequency: Any, offset: Any = 0.0, phase: float = 0.0,
-                 start: Any = 0.0, stop: Any = np.inf) -> None:
+    def __init__(
+        self,
+        amplitude: Any,
+        *,
+        frequency: Any,
+        offset: Any = 0.0,
+        phase: float = 0.0,
+        start: Any = 0.0,
+        stop: Any = np.inf,
+    ) -> None:
         super().__init__(amplitude, start, stop)
         self.frequency = float(to_base(frequency, "frequency", "frequency"))
         if not (np.isfinite(self.frequency) and self.frequency >= 0):
@@ -181,10 +190,11 @@ class Sinusoid(_Windowed):
         return wave if self.offset is None else wave + self.offset._evaluate_current(t, R)
 
     def __repr__(self) -> str:
-        return (f"Sinusoid({_short(self.amplitude)}, frequency={self.frequency:g}, "
-                f"phase={self.phase:g}, start={self.start:g}, stop={self.stop:g})")
+        return (
+            f"Sinusoid({_short(self.amplitude)}, frequency={self.frequency:g}, "
+            f"phase={self.phase:g}, start={self.start:g}, stop={self.stop:g})"
+        )
 
 
 def _is_zero(value: Any) -> bool:
     return isinstance(value, (int, float)) and value == 0
-

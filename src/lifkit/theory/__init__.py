@@ -1,9 +1,9 @@
-"""Closed-form results: the LIF solution, first spike, period, rate, rheobase, frequency response."""
+"""Closed forms: LIF solution, first spike time, period, rate, rheobase, frequency response."""
 
 from .lif import (
     FrequencyResponse,
-    first_spike_time,
     firing_rate,
+    first_spike_time,
     membrane_potential,
     period,
     rheobase,
@@ -12,8 +12,8 @@ from .lif import (
 
 __all__ = [
     "FrequencyResponse",
-    "first_spike_time",
     "firing_rate",
+    "first_spike_time",
     "membrane_potential",
     "period",
     "rheobase",

@@ -151,7 +151,8 @@ def _argument(model: LIF, value: Any, name: str, dimension: str) -> Any:
         np.broadcast_shapes(np.shape(value), *shapes)
     except ValueError:
         raise ParameterError(
-            name, value,
+            name,
+            value,
             f"shape {np.shape(value)} does not broadcast against the model's per-neuron shape "
             f"{np.broadcast_shapes(*shapes)}",
         ) from None

@@ -1,0 +1,95 @@
+"""Writing a run's files: spikes.csv, traces.csv, summary.json and figure.png."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ..experiment import Experiment
+from ..plotting import plot_voltage_and_current
+from ..results import Result
+from .summary import summarize
+
+
+def write_outputs(
+    experiment: Experiment, result: Result, directory: Path, *, figure: bool
+) -> list[str]:
+    """Write the run's files into ``directory``; returns their names.
+
+    traces.csv is written when a trace was recorded, figure.png when ``figure`` and both
+    v and I of a neuron were recorded.
+
+    >>> import tempfile
+    >>> from lifkit.experiment import load_experiment
+    >>> experiment = load_experiment("examples/orhan_fig1_constant.toml")
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     write_outputs(experiment, experiment.run(), Path(directory), figure=False)
+    ['spikes.csv', 'traces.csv', 'summary.json']
+    """
+    written = ["spikes.csv"]
+    write_spikes(result, directory / "spikes.csv")
+    if trace_columns(result):
+        write_traces(result, directory / "traces.csv")
+        written.append("traces.csv")
+    if figure and can_plot(result):
+        write_figure(experiment, result, directory / "figure.png")
+        written.append("figure.png")
+    written.append("summary.json")
+    summary = summarize(experiment, result) | {"files": written}
+    with open(directory / "summary.json", "w", encoding="utf-8") as file:
+        json.dump(summary, file, indent=2, ensure_ascii=False, default=str)
+        file.write("\n")
+    return written
+
+
+def write_spikes(result: Result, path: Path) -> None:
+    """Every spike as a row ``neuron,time_ms`` (time in full precision), sorted by time."""
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["neuron", "time_ms"])
+        writer.writerows(
+            zip(result.spike_neurons.tolist(), result.spike_times.tolist(), strict=True)
+        )
+
+
+def trace_columns(result: Result) -> list[tuple[str, np.ndarray]]:
+    """(header, values) of each recorded trace: ``v_mV_<i>`` then ``I_nA_<i>`` per neuron."""
+    columns = []
+    for column, neuron in enumerate(result.recorded.tolist()):
+        if result.v is not None:
+            columns.append((f"v_mV_{neuron}", result.v[:, column]))
+        if result.I is not None:
+            columns.append((f"I_nA_{neuron}", result.I[:, column]))
+    return columns
+
+
+def write_traces(result: Result, path: Path) -> None:
+    """The recorded traces as columns ``time_ms, v_mV_<i>, I_nA_<i>, ...``."""
+    columns = trace_columns(result)
+    table = np.column_stack([result.t, *(values for _, values in columns)])
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["time_ms", *(name for name, _ in columns)])
+        writer.writerows(table.tolist())
+
+
+def can_plot(result: Result) -> bool:
+    """Whether v and I of at least one neuron were recorded."""
+    return result.v is not None and result.I is not None and result.recorded.size > 0
+
+
+def write_figure(experiment: Experiment, result: Result, path: Path) -> None:
+    """v over I of the first recorded neuron as a PNG, drawn with the Agg backend."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8.0, 5.0), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(2, 1, sharex=True, height_ratios=(3, 1))
+    neuron = int(result.recorded[0])
+    plot_voltage_and_current(result, neuron, axes=axes)
+    figure.suptitle(f"{experiment.name}: neuron {neuron}")
+    figure.savefig(path, dpi=120)

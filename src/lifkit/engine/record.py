@@ -1,0 +1,55 @@
+"""What a run records: spikes always; traces for chosen neurons at a chosen stride."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ParameterError
+
+VARIABLES = ("v", "I")
+
+
+@dataclass(frozen=True)
+class Record:
+    """The recording request of a run.
+
+    ``neurons``: indices whose traces are kept, or ``"all"``; ``variables``: any of
+    "v" (membrane potential, mV) and "I" (injected current without white noise, nA);
+    ``stride``: keep every ``stride``-th step. Spikes of every neuron are always kept.
+
+    >>> Record(neurons=[0, 3], stride=10)
+    Record(neurons=(0, 3), variables=('v', 'I'), stride=10)
+    >>> Record(neurons=()).neurons  # spikes only
+    ()
+    """
+
+    neurons: Sequence[int] | str = (0,)
+    variables: Sequence[str] = VARIABLES
+    stride: int = 1
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.neurons, str):
+            object.__setattr__(self, "neurons", tuple(int(i) for i in self.neurons))
+        elif self.neurons != "all":
+            raise ParameterError("neurons", self.neurons, "give indices or 'all'")
+        object.__setattr__(self, "variables", tuple(self.variables))
+        unknown = set(self.variables) - set(VARIABLES)
+        if unknown:
+            raise ParameterError("variables", sorted(unknown), f"choose from {VARIABLES}")
+        if isinstance(self.stride, bool) or not isinstance(self.stride, int) or self.stride < 1:
+            raise ParameterError("stride", self.stride, "must be a whole number of steps >= 1")
+
+    def indices(self, n_neurons: int) -> np.ndarray:
+        """The recorded neuron indices for a population of ``n_neurons``."""
+        if self.neurons == "all":
+            return np.arange(n_neurons)
+        chosen = np.asarray(self.neurons, dtype=np.int64)
+        bad = chosen[(chosen < 0) | (chosen >= n_neurons)]
+        if bad.size:
+            raise ParameterError("neurons", int(bad[0]), f"must lie in [0, {n_neurons})")
+        if np.unique(chosen).size != chosen.size:
+            raise ParameterError("neurons", list(chosen), "must not repeat an index")
+        return chosen

@@ -1,0 +1,103 @@
+"""The outcome of a run: recorded traces, spikes, counts and rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .errors import ParameterError
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """What :func:`lifkit.simulate` returns. Times in ms, v in mV, I in nA.
+
+    Attributes:
+        t: sample times of the traces, shape (n_samples,).
+        v, I: traces of shape (n_samples, len(recorded)), or None when not recorded.
+        recorded: neuron index of each trace column.
+        spike_neurons, spike_times: every spike as (neuron, time), sorted by time.
+        n_neurons, duration, dt, seed, model: the run's description.
+    """
+
+    t: np.ndarray
+    v: np.ndarray | None
+    I: np.ndarray | None  # noqa: E741 - the field's symbol for current
+    recorded: np.ndarray
+    spike_neurons: np.ndarray
+    spike_times: np.ndarray
+    n_neurons: int
+    duration: float
+    dt: float
+    seed: int
+    model: Any
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Number of spikes of each neuron, shape (n_neurons,)."""
+        return np.bincount(self.spike_neurons, minlength=self.n_neurons)
+
+    @property
+    def rates(self) -> np.ndarray:
+        """Mean firing rate of each neuron over the run, in Hz."""
+        return self.counts / (self.duration * 1e-3)
+
+    def spike_train(self, neuron: int) -> np.ndarray:
+        """Spike times (ms) of one neuron, ascending."""
+        self._check_neuron(neuron)
+        return self.spike_times[self.spike_neurons == neuron]
+
+    def trace(self, variable: str, neuron: int = 0) -> np.ndarray:
+        """The recorded trace of ``variable`` ("v" or "I") of one recorded neuron."""
+        data = {"v": self.v, "I": self.I}.get(variable)
+        if data is None:
+            raise ParameterError("variable", variable, "was not recorded; add it to Record")
+        columns = np.flatnonzero(self.recorded == neuron)
+        if columns.size == 0:
+            raise ParameterError(
+                "neuron", neuron, f"was not recorded; recorded: {self.recorded.tolist()}"
+            )
+        return data[:, columns[0]]
+
+    def to_pandas(self) -> tuple[Any, Any]:
+        """(spikes, traces) as pandas DataFrames (needs the ``pandas`` extra).
+
+        spikes: columns neuron, time_ms. traces: columns neuron, time_ms, v_mV, I_nA
+        (long format, one row per recorded neuron and sample).
+        """
+        try:
+            import pandas as pd
+        except ImportError as err:  # pragma: no cover - depends on the environment
+            raise ImportError("to_pandas needs pandas: pip install 'lifkit[pandas]'") from err
+        spikes = pd.DataFrame({"neuron": self.spike_neurons, "time_ms": self.spike_times})
+        n_rec = self.recorded.size
+        traces = {
+            "neuron": np.tile(self.recorded, self.t.size),
+            "time_ms": np.repeat(self.t, n_rec),
+        }
+        if self.v is not None:
+            traces["v_mV"] = self.v.ravel()
+        if self.I is not None:
+            traces["I_nA"] = self.I.ravel()
+        return spikes, pd.DataFrame(traces)
+
+    def plot(self, neuron: int = 0, *, axes: Any = None) -> tuple[Any, Any]:
+        """Plot v (mV, threshold dashed) above I (nA) of one recorded neuron; see
+        :func:`lifkit.plotting.plot_voltage_and_current`. Returns (ax_v, ax_I).
+
+        >>> import lifkit as lk
+        >>> from matplotlib.figure import Figure
+        >>> result = lk.simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=20)
+        >>> ax_v, ax_I = result.plot(axes=Figure().subplots(2, 1))
+        >>> ax_v.get_ylabel()
+        'v (mV)'
+        """
+        from .plotting import plot_voltage_and_current  # matplotlib only when plotting
+
+        return plot_voltage_and_current(self, neuron, axes=axes)
+
+    def _check_neuron(self, neuron: int) -> None:
+        if not 0 <= neuron < self.n_neurons:
+            raise ParameterError("neuron", neuron, f"must lie in [0, {self.n_neurons})")
