@@ -10,6 +10,7 @@ from . import theory
 from .engine.record import Record
 from .engine.simulate import simulate
 from .errors import ExperimentError, LifkitError, ParameterError
+from .experiment import Experiment, load_experiment
 from .models import LIF
 from .results import Result
 from .stimuli import (
@@ -26,6 +27,7 @@ from .stimuli import (
 __all__ = [
     "LIF",
     "Constant",
+    "Experiment",
     "ExperimentError",
     "GaussianSteps",
     "LifkitError",
@@ -38,6 +40,7 @@ __all__ = [
     "Stimulus",
     "TimedArray",
     "WhiteNoise",
+    "load_experiment",
     "simulate",
     "theory",
 ]

@@ -31,10 +31,13 @@ class Record:
     stride: int = 1
 
     def __post_init__(self) -> None:
-        if not isinstance(self.neurons, str):
-            object.__setattr__(self, "neurons", tuple(int(i) for i in self.neurons))
-        elif self.neurons != "all":
-            raise ParameterError("neurons", self.neurons, "give indices or 'all'")
+        if isinstance(self.neurons, str):
+            if self.neurons != "all":
+                raise ParameterError("neurons", self.neurons, "give indices or 'all'")
+        else:
+            object.__setattr__(self, "neurons", _indices(self.neurons))
+        if isinstance(self.variables, str) or not _iterable(self.variables):
+            raise ParameterError("variables", self.variables, f"give a list from {VARIABLES}")
         object.__setattr__(self, "variables", tuple(self.variables))
         unknown = set(self.variables) - set(VARIABLES)
         if unknown:
@@ -53,3 +56,21 @@ class Record:
         if np.unique(chosen).size != chosen.size:
             raise ParameterError("neurons", list(chosen), "must not repeat an index")
         return chosen
+
+
+def _iterable(value: object) -> bool:
+    try:
+        iter(value)  # type: ignore[call-overload]
+    except TypeError:
+        return False
+    return True
+
+
+def _indices(neurons: object) -> tuple[int, ...]:
+    """Neuron indices as ints; floats, nested lists and other types are refused."""
+    if not _iterable(neurons):
+        raise ParameterError("neurons", neurons, "give a list of neuron indices or 'all'")
+    chosen = tuple(neurons)  # type: ignore[call-overload]
+    if not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in chosen):
+        raise ParameterError("neurons", list(chosen), "indices must be whole numbers")
+    return tuple(int(i) for i in chosen)

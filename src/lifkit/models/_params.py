@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 
@@ -69,6 +69,11 @@ class ParameterRecord:
 
     FIELDS: ClassVar[tuple[Field, ...]] = ()
     PRESETS: ClassVar[dict[str, dict[str, Any]]] = {}
+    #: Groups of constructor names that describe the same quantities, with how many of
+    #: each group determine them (e.g. two of tau_m, R, C_m, g_L).
+    EQUIVALENT: ClassVar[tuple[tuple[tuple[str, ...], int], ...]] = ()
+    #: Combinations within a group that do not determine the quantities (R with g_L).
+    REDUNDANT: ClassVar[frozenset[frozenset[str]]] = frozenset()
     __slots__ = ("_values", "n_neurons")
 
     def _set(self, values: dict[str, np.ndarray]) -> None:
@@ -113,11 +118,26 @@ class ParameterRecord:
         }
 
     @classmethod
-    def preset(cls, name: str, **overrides: Any) -> ParameterRecord:
-        """A named parameter set from the seed documents, optionally with overrides."""
+    def preset(cls, name: str, **overrides: Any) -> Self:
+        """A named parameter set from the seed documents, optionally with overrides.
+
+        An override given under another name of the same quantity (``C_m`` for a preset
+        stored with ``tau_m`` and ``R``, ``E_L`` for ``v_rest``) replaces the preset's
+        value: of each group, the overrides are kept and the preset fills in the rest.
+        """
         if name not in cls.PRESETS:
             raise ParameterError("preset", name, f"unknown; choose one of {sorted(cls.PRESETS)}")
-        return cls(**{**cls.PRESETS[name], **overrides})
+        merged = dict(overrides)
+        preset = cls.PRESETS[name]
+        grouped = {key for group, _ in cls.EQUIVALENT for key in group}
+        merged.update({k: v for k, v in preset.items() if k not in grouped and k not in merged})
+        for group, needed in cls.EQUIVALENT:
+            chosen = [k for k in group if k in overrides]
+            for key in (k for k in group if k in preset and k not in chosen):
+                if len(chosen) < needed and frozenset((*chosen, key)) not in cls.REDUNDANT:
+                    chosen.append(key)
+                    merged[key] = preset[key]
+        return cls(**merged)
 
     def describe(self) -> str:
         """A table of the parameters with units and meaning, one line each."""

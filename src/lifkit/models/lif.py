@@ -46,6 +46,11 @@ class LIF(ParameterRecord):
         Field("t_ref", "time", "absolute refractory period (v held at v_reset)"),
         Field("v_init", "voltage", "membrane potential at t = 0"),
     )
+    EQUIVALENT: ClassVar[tuple[tuple[tuple[str, ...], int], ...]] = (
+        (_MEMBRANE, 2),
+        (("v_rest", "E_L"), 1),
+    )
+    REDUNDANT: ClassVar[frozenset[frozenset[str]]] = frozenset({frozenset({"R", "g_L"})})
     PRESETS: ClassVar[dict[str, dict[str, Any]]] = {
         # Orhan (2012): drive given in mV with R = 1, v_r = 0, v_th = 15 mV, tau_m = 10 ms.
         "orhan": dict(tau_m=10.0, R=1.0, v_rest=0.0, v_reset=0.0, v_th=15.0, t_ref=0.0),

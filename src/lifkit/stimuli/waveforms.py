@@ -173,7 +173,8 @@ class Sinusoid(_Windowed):
         self.phase = float(phase)
         if not np.isfinite(self.phase):
             raise ParameterError("phase", phase, "must be a finite angle in radians")
-        self.offset = None if _is_zero(offset) else Step(offset, start=self.start, stop=self.stop)
+        step = Step(offset, start=self.start, stop=self.stop)
+        self.offset = None if np.all(step.amplitude == 0) else step
         if self.offset is not None:
             self.n_neurons = max(self.n_neurons, self.offset.n_neurons)
 
@@ -196,5 +197,3 @@ class Sinusoid(_Windowed):
         )
 
 
-def _is_zero(value: Any) -> bool:
-    return isinstance(value, (int, float)) and value == 0
