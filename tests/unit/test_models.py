@@ -32,7 +32,11 @@ def test_seed_presets_hold_the_documents_values():
     orhan, nd, soroush = (lk.LIF.preset(n) for n in ("orhan", "neurodynex", "soroush"))
     assert (float(orhan.tau_m), float(orhan.v_th), float(orhan.R)) == (10.0, 15.0, 1.0)
     assert (float(nd.tau_m), float(nd.R), float(nd.v_rest), float(nd.v_reset)) == (
-        8.0, 10.0, -70.0, -65.0)
+        8.0,
+        10.0,
+        -70.0,
+        -65.0,
+    )
     assert float(soroush.g_L) == pytest.approx(0.01) and float(soroush.v_init) == -65.0
     with pytest.raises(lk.ParameterError, match="^preset ="):
         lk.LIF.preset("brian")

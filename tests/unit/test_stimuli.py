@@ -48,8 +48,9 @@ def test_sinusoid_matches_neurodynex_formula():
 
 def test_timed_array_per_neuron_lowers_to_sampled_values():
     values = np.arange(8.0).reshape(4, 2)
-    lowered = lower_input(lk.TimedArray(values, interval=0.2), TimeGrid(0.1, 8),
-                          np.array([1.0, 2.0]))
+    lowered = lower_input(
+        lk.TimedArray(values, interval=0.2), TimeGrid(0.1, 8), np.array([1.0, 2.0])
+    )
     np.testing.assert_array_equal(lowered.sampled[:, 0], np.repeat(values[:, 0], 2))
     np.testing.assert_array_equal(lowered.sampled[:, 1], 2.0 * np.repeat(values[:, 1], 2))
 

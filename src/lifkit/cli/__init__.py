@@ -8,6 +8,7 @@ unusable output directory, bad arguments) exits with status 2 and one line
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -36,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except SystemExit as done:  # --help and --version
         return 0 if done.code is None else int(done.code)
+    except BrokenPipeError:  # the reader (e.g. `| head`) closed the pipe: stop quietly
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's flush quiet
+        return 0
     except (LifkitError, CommandError, OSError) as err:
         message = " ".join(str(err).split())
         print(f"lifkit: error: {message}", file=sys.stderr)

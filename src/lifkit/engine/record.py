@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -58,19 +59,19 @@ class Record:
         return chosen
 
 
-def _iterable(value: object) -> bool:
+def _iterable(value: Any) -> bool:
     try:
-        iter(value)  # type: ignore[call-overload]
+        iter(value)
     except TypeError:
         return False
     return True
 
 
-def _indices(neurons: object) -> tuple[int, ...]:
+def _indices(neurons: Any) -> tuple[int, ...]:
     """Neuron indices as ints; floats, nested lists and other types are refused."""
     if not _iterable(neurons):
         raise ParameterError("neurons", neurons, "give a list of neuron indices or 'all'")
-    chosen = tuple(neurons)  # type: ignore[call-overload]
+    chosen = tuple(neurons)
     if not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in chosen):
         raise ParameterError("neurons", list(chosen), "indices must be whole numbers")
     return tuple(int(i) for i in chosen)

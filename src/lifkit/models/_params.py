@@ -75,6 +75,8 @@ class ParameterRecord:
     #: Combinations within a group that do not determine the quantities (R with g_L).
     REDUNDANT: ClassVar[frozenset[frozenset[str]]] = frozenset()
     __slots__ = ("_values", "n_neurons")
+    _values: dict[str, np.ndarray]
+    n_neurons: int
 
     def _set(self, values: dict[str, np.ndarray]) -> None:
         object.__setattr__(self, "_values", values)

@@ -11,6 +11,7 @@ with R = 1), voltages: a voltage amplitude is the drive R*I itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,7 +190,7 @@ def as_current(values: np.ndarray, drive: bool, R: Any, name: str) -> np.ndarray
     return values / np.atleast_1d(np.asarray(to_base(R, "resistance", "R"), dtype=np.float64))
 
 
-def common_neurons(sizes: dict[str, int]) -> int:
+def common_neurons(sizes: Mapping[str, int]) -> int:
     """The broadcast neuron count of several sizes (each 1 or n)."""
     n = 1
     for name, size in sizes.items():

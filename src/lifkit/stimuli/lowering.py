@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -47,7 +48,7 @@ def lower_input(stimulus: Stimulus, grid: TimeGrid, R: np.ndarray) -> LoweredInp
         elif term.kind == "noise":
             sigma = np.sqrt(sigma**2 + (term.gain * scale) ** 2)
         elif term.kind == "sampled":
-            part = term.start * scale
+            part = cast(np.ndarray, term.start) * scale
             sampled = part if sampled.shape[0] == 0 else sampled + part
         else:
             gains.append(np.broadcast_to(term.gain * scale, (n,)))

@@ -44,12 +44,13 @@ def cache_dir() -> Path:
 @contextlib.contextmanager
 def _caching_into(folder: Path) -> Iterator[None]:
     """Point numba's cache at ``folder`` while functions are decorated (it is read then)."""
-    previous = numba.config.CACHE_DIR
-    numba.config.CACHE_DIR = str(folder)
+    config: Any = numba.config
+    previous = config.CACHE_DIR
+    config.CACHE_DIR = str(folder)
     try:
         yield
     finally:
-        numba.config.CACHE_DIR = previous
+        config.CACHE_DIR = previous
 
 
 @cache
@@ -98,4 +99,5 @@ def set_threads(threads: int) -> None:
 
 def max_threads() -> int:
     """numba's maximum number of threads."""
-    return int(numba.config.NUMBA_NUM_THREADS)
+    config: Any = numba.config
+    return int(config.NUMBA_NUM_THREADS)
