@@ -38,7 +38,7 @@ def test_seed_presets_hold_the_documents_values():
         -65.0,
     )
     assert float(soroush.g_L) == pytest.approx(0.01) and float(soroush.v_init) == -65.0
-    with pytest.raises(lk.ParameterError, match="^preset ="):
+    with pytest.raises(lk.ParameterError, match=r"^preset ="):
         lk.LIF.preset("brian")
 
 
@@ -47,7 +47,7 @@ def test_records_are_immutable_and_replace_validates():
     with pytest.raises(AttributeError, match="immutable"):
         model.tau_m = 5.0
     assert float(model.replace(tau_m=20.0).tau_m) == 20.0
-    with pytest.raises(lk.ParameterError, match="^v_th ="):
+    with pytest.raises(lk.ParameterError, match=r"^v_th ="):
         model.replace(v_th=-1.0)
 
 
@@ -66,12 +66,12 @@ def test_describe_lists_every_parameter_with_its_unit():
 
 @pytest.mark.parametrize("neurons", [[1.5], [[1]], 5])
 def test_record_refuses_non_integer_neurons(neurons):
-    with pytest.raises(lk.ParameterError, match="^neurons ="):
+    with pytest.raises(lk.ParameterError, match=r"^neurons ="):
         lk.Record(neurons=neurons)
 
 
 def test_record_refuses_unknown_variables():
-    with pytest.raises(lk.ParameterError, match="^variables ="):
+    with pytest.raises(lk.ParameterError, match=r"^variables ="):
         lk.Record(variables=["w"])
-    with pytest.raises(lk.ParameterError, match="^variables ="):
+    with pytest.raises(lk.ParameterError, match=r"^variables ="):
         lk.Record(variables=5)

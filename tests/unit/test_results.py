@@ -34,9 +34,9 @@ def test_spike_train_and_trace_select_one_neuron(result):
     assert np.all(np.diff(train) > 0) and train.size == result.counts[2]
     assert result.trace("v", 1).shape == result.t.shape == (1000,)
     np.testing.assert_allclose(result.t[:3], [0.0, 0.2, 0.4])
-    with pytest.raises(lk.ParameterError, match="^neuron ="):
+    with pytest.raises(lk.ParameterError, match=r"^neuron ="):
         result.trace("v", 0)
-    with pytest.raises(lk.ParameterError, match="^neuron ="):
+    with pytest.raises(lk.ParameterError, match=r"^neuron ="):
         result.spike_train(3)
 
 

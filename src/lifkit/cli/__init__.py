@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as done:  # --help and --version
         return 0 if done.code is None else int(done.code)
     except BrokenPipeError:  # the reader (e.g. `| head`) closed the pipe: stop quietly
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's flush quiet
+        sys.stdout = open(os.devnull, "w")  # keeps the interpreter's final flush quiet
         return 0
     except (LifkitError, CommandError, OSError) as err:
         message = " ".join(str(err).split())

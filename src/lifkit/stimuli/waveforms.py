@@ -195,5 +195,3 @@ class Sinusoid(_Windowed):
             f"Sinusoid({_short(self.amplitude)}, frequency={self.frequency:g}, "
             f"phase={self.phase:g}, start={self.start:g}, stop={self.stop:g})"
         )
-
-
