@@ -17,6 +17,7 @@ class Result:
     Attributes:
         t: sample times of the traces, shape (n_samples,).
         v, I: traces of shape (n_samples, len(recorded)), or None when not recorded.
+        w: the adaptation current (nA) of adaptive models, likewise.
         recorded: neuron index of each trace column.
         spike_neurons, spike_times: every spike as (neuron, time), sorted by time.
         n_neurons, duration, dt, seed, model: the run's description.
@@ -33,6 +34,7 @@ class Result:
     dt: float
     seed: int
     model: Any
+    w: np.ndarray | None = None
 
     @property
     def counts(self) -> np.ndarray:
@@ -51,7 +53,7 @@ class Result:
 
     def trace(self, variable: str, neuron: int = 0) -> np.ndarray:
         """The recorded trace of ``variable`` ("v" or "I") of one recorded neuron."""
-        data = {"v": self.v, "I": self.I}.get(variable)
+        data = {"v": self.v, "I": self.I, "w": self.w}.get(variable)
         if data is None:
             raise ParameterError("variable", variable, "was not recorded; add it to Record")
         columns = np.flatnonzero(self.recorded == neuron)

@@ -10,7 +10,9 @@ import numpy as np
 
 from ..errors import ParameterError
 
-VARIABLES = ("v", "I")
+#: Every variable some model can record: membrane potential (mV), injected current
+#: without white noise (nA), adaptation current of adaptive models (nA).
+VARIABLES = ("v", "I", "w")
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,8 @@ class Record:
     """The recording request of a run.
 
     ``neurons``: indices whose traces are kept, or ``"all"``; ``variables``: any of
-    "v" (membrane potential, mV) and "I" (injected current without white noise, nA);
+    "v" (membrane potential, mV), "I" (injected current without white noise, nA) and,
+    for adaptive models, "w" (adaptation current, nA);
     ``stride``: keep every ``stride``-th step. Spikes of every neuron are always kept.
 
     >>> Record(neurons=[0, 3], stride=10)
@@ -28,7 +31,7 @@ class Record:
     """
 
     neurons: Sequence[int] | str = (0,)
-    variables: Sequence[str] = VARIABLES
+    variables: Sequence[str] = ("v", "I")
     stride: int = 1
 
     def __post_init__(self) -> None:

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import secrets
 import sys
+from importlib import import_module
 from typing import Any
 
 import numpy as np
 
 from ..errors import ParameterError
-from ..models import LIF
 from ..results import Result
 from ..stimuli.base import Stimulus, TimeGrid, common_neurons
-from ..stimuli.lowering import lower_input
 from ..units import to_base
 from . import config
-from ._kernels import lif as lif_kernel
+from ._kernels import buffers
 from ._kernels.rng import seed_key
-from .plan import Plan, lif_plan
+from .plan import Plan, make_plan
 from .record import Record
 
 
 def simulate(
-    model: LIF,
+    model: Any,
     stimulus: Stimulus,
     *,
     duration: Any,
@@ -63,22 +62,29 @@ def simulate(
     record = Record() if record is None else record
     recorded = record.indices(n_neurons)
     seed = secrets.randbits(63) if seed is None else _check_seed(seed)
-    values = model.broadcast(n_neurons)
-    plan = lif_plan(model, lower_input(stimulus, grid, values["R"]), grid, n_neurons)
+    plan = make_plan(model, stimulus, grid, n_neurons)
+    unknown = set(record.variables) - set(plan.variables)
+    if unknown:
+        raise ParameterError(
+            "variables", sorted(unknown), f"{type(model).__name__} records {list(plan.variables)}"
+        )
     steps = _chunk_steps(chunk_steps, grid.n_steps, n_neurons)
     use_jit = grid.n_steps * n_neurons >= config.JIT_MIN_UPDATES if jit is None else jit
-    runner = _Runner(
-        plan, values["v_init"], recorded, record.stride, seed, _kernel(use_jit, threads)
-    )
+    runner = _Runner(plan, recorded, record.stride, seed, _kernel(plan.kernel, use_jit, threads))
     for k0 in range(0, grid.n_steps, steps):
         runner.run(k0, min(grid.n_steps, k0 + steps))
         if progress:
             _show_progress(min(grid.n_steps, k0 + steps) / grid.n_steps)
     neurons, times = runner.spikes()
+    traces = {
+        name: runner.traces[j] if name in record.variables else None
+        for j, name in enumerate(plan.variables)
+    }
     return Result(
-        t=np.arange(runner.v.shape[0]) * record.stride * grid.dt,
-        v=runner.v if "v" in record.variables else None,
-        I=runner.current if "I" in record.variables else None,
+        t=np.arange(runner.traces.shape[1]) * record.stride * grid.dt,
+        v=traces["v"],
+        I=traces["I"],
+        w=traces.get("w"),
         recorded=recorded,
         spike_neurons=neurons,
         spike_times=times,
@@ -94,37 +100,30 @@ class _Runner:
     """Holds the state and buffers of one run and calls the kernel chunk by chunk."""
 
     def __init__(
-        self,
-        plan: Plan,
-        v_init: np.ndarray,
-        recorded: np.ndarray,
-        stride: int,
-        seed: int,
-        kernel: Any,
+        self, plan: Plan, recorded: np.ndarray, stride: int, seed: int, kernel: Any
     ) -> None:
         self.plan, self.kernel = plan, kernel
         # numba types integers as int64: pass the key's bits as an int64 (same draws).
         self.key = np.array(seed_key(seed), dtype=np.uint64).view(np.int64)[()]
         n = plan.n_neurons
-        self.state_x = np.array(v_init - plan.params.v_rest, dtype=np.float64)
-        self.ref_end = np.full(n, -np.inf)
+        self.state = tuple(np.array(a, dtype=np.float64) for a in plan.state)
         n_samples = -(-plan.grid.n_steps // stride)
         slot = np.full(n, -1, dtype=np.int64)
         slot[recorded] = np.arange(recorded.size)
-        self.v = np.full((n_samples, recorded.size), np.nan)
-        self.current = np.full((n_samples, recorded.size), np.nan)
-        self.recorder = lif_kernel.Recorder(slot, stride, self.v, self.current)
+        self.traces = np.full((len(plan.variables), n_samples, recorded.size), np.nan)
+        self.recorder = buffers.Recorder(slot, stride, self.traces)
         self.n_blocks = -(-n // config.BLOCK_NEURONS)
         self.capacity = 0
         self.chunks: list[tuple[np.ndarray, np.ndarray]] = []
 
     def run(self, k0: int, k1: int) -> None:
+        """Advance the state over steps [k0, k1), growing the spike buffers if needed."""
         grid = self.plan.grid
         expected = config.BLOCK_NEURONS * (k1 - k0) * grid.dt * 1e-3 * config.EXPECTED_RATE_HZ
         self.capacity = max(self.capacity, 16, int(expected))
-        saved = (self.state_x.copy(), self.ref_end.copy())
+        saved = tuple(a.copy() for a in self.state)
         while True:
-            spikes = lif_kernel.SpikeBuffer(
+            spikes = buffers.SpikeBuffer(
                 np.empty((self.n_blocks, self.capacity), dtype=np.int64),
                 np.empty((self.n_blocks, self.capacity)),
                 np.zeros(self.n_blocks, dtype=np.int64),
@@ -137,16 +136,16 @@ class _Runner:
                 config.BLOCK_NEURONS,
                 self.plan.params,
                 self.plan.drive,
-                self.state_x,
-                self.ref_end,
+                *self.state,
                 self.recorder,
                 spikes,
             )
-            if status == lif_kernel.OK:
+            if status == buffers.OK:
                 break
-            self.state_x[:], self.ref_end[:] = saved
+            for array, copy in zip(self.state, saved, strict=True):
+                array[:] = copy
             self.capacity *= 2
-        kept = np.arange(self.capacity) < spikes.count[:, None]
+        kept = np.arange(self.capacity) < spikes.stored[:, None]
         self.chunks.append((spikes.neuron[kept], spikes.time[kept]))
 
     def spikes(self) -> tuple[np.ndarray, np.ndarray]:
@@ -157,19 +156,19 @@ class _Runner:
         return neurons[order], times[order]
 
 
-def _kernel(use_jit: bool, threads: int | None) -> Any:
+def _kernel(module: str, use_jit: bool, threads: int | None) -> Any:
     if threads is not None and (
         isinstance(threads, bool) or not isinstance(threads, int) or threads < 1
     ):
         raise ParameterError("threads", threads, "must be a whole number >= 1 or None")
     if not use_jit:
-        return lif_kernel.run_chunk
+        return getattr(import_module(f"{__package__}._kernels.{module}"), "run_chunk")
     from ._kernels import jit
 
     parallel = threads != 1
     if parallel:
         jit.set_threads(min(threads or jit.max_threads(), jit.max_threads()))
-    return jit.chunk_function("lif", "run_chunk", parallel)
+    return jit.chunk_function(module, "run_chunk", parallel)
 
 
 def _grid(duration: Any, dt: Any) -> TimeGrid:

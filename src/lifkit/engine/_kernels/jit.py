@@ -24,9 +24,9 @@ from typing import Any
 
 import numba
 
-from . import lif, rng
+from . import buffers, inputs, lif, rng
 
-_KERNEL_MODULES = (rng, lif)
+_KERNEL_MODULES = (rng, buffers, inputs, lif)
 
 
 def cache_dir() -> Path:

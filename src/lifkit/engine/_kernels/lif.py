@@ -15,12 +15,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .buffers import OK, SPIKE_BUFFER_FULL, store_spike
 from .rng import normal, uniform
 
 prange = range  # replaced by numba.prange in the parallel jitted copy
-
-OK = 0
-SPIKE_BUFFER_FULL = 1
 
 
 class LIFParams(NamedTuple):
@@ -35,35 +33,6 @@ class LIFParams(NamedTuple):
     decay: np.ndarray  # exp(-dt/tau)
     sigma: np.ndarray  # white-noise intensity, mV (Brunel convention)
     noise_sd: np.ndarray  # sigma * sqrt((1 - decay**2) / 2): OU increment SD over one dt
-
-
-class Drive(NamedTuple):
-    """The lowered input: drive R*I (mV) of neuron i during step k is linear from
-    offset[i] + sum_j gain[j, i] * wave_start[j, k] + sampled[k, i]
-    to   offset[i] + sum_j gain[j, i] * wave_end[j, k]   + sampled[k, i]."""
-
-    offset: np.ndarray  # (n,)
-    gain: np.ndarray  # (J, n)
-    wave_start: np.ndarray  # (J, n_steps)
-    wave_end: np.ndarray  # (J, n_steps)
-    sampled: np.ndarray  # (n_steps, n) or (0, n) when absent
-
-
-class Recorder(NamedTuple):
-    """Trace buffers: neuron i is written to column slot[i] (or not at all when -1)."""
-
-    slot: np.ndarray  # (n,) int64
-    stride: int
-    v: np.ndarray  # (n_samples, n_recorded) mV
-    current: np.ndarray  # (n_samples, n_recorded) nA
-
-
-class SpikeBuffer(NamedTuple):
-    """Per-block spike storage; block b holds neurons [b*block, (b+1)*block)."""
-
-    neuron: np.ndarray  # (n_blocks, capacity) int64
-    time: np.ndarray  # (n_blocks, capacity) ms
-    count: np.ndarray  # (n_blocks,) int64
 
 
 def advance(x0, a, b, tau, h, decay):
@@ -145,8 +114,8 @@ def run_neuron(i, k0, k1, dt, key, p, drive, x_state, ref_end, rec, spikes, bloc
             a += drive.sampled[k, i]
             e += drive.sampled[k, i]
         if slot >= 0 and k % rec.stride == 0:
-            rec.v[k // rec.stride, slot] = x + p.v_rest[i]
-            rec.current[k // rec.stride, slot] = a / p.R[i]
+            rec.traces[0, k // rec.stride, slot] = x + p.v_rest[i]
+            rec.traces[1, k // rec.stride, slot] = a / p.R[i]
         b = (e - a) / dt
         s = 0.0
         if r_end > t0:
@@ -170,12 +139,8 @@ def run_neuron(i, k0, k1, dt, key, p, drive, x_state, ref_end, rec, spikes, bloc
                 x = x_end
                 break
             t_spike = t0 + s + s_cross
-            n = spikes.count[block]
-            if n >= spikes.neuron.shape[1]:
+            if store_spike(spikes, block, i, t_spike) != OK:
                 return SPIKE_BUFFER_FULL
-            spikes.neuron[block, n] = i
-            spikes.time[block, n] = t_spike
-            spikes.count[block] = n + 1
             x = x_reset
             r_end = t_spike + p.t_ref[i]
             if r_end >= t0 + dt:
