@@ -72,6 +72,6 @@ def test_record_refuses_non_integer_neurons(neurons):
 
 def test_record_refuses_unknown_variables():
     with pytest.raises(lk.ParameterError, match=r"^variables ="):
-        lk.Record(variables=["w"])
+        lk.Record(variables=["u"])
     with pytest.raises(lk.ParameterError, match=r"^variables ="):
         lk.Record(variables=5)

@@ -90,3 +90,18 @@ def test_timed_array_must_cover_the_run_and_fit_the_grid():
         lk.simulate(
             lk.LIF(**MEMBRANE), lk.TimedArray(np.ones(100), interval=0.15), duration=2.0, dt=0.1
         )
+
+
+def test_recording_a_variable_the_model_lacks_names_it():
+    with pytest.raises(lk.ParameterError, match=r"^variables ="):
+        lk.simulate(
+            lk.LIF(**MEMBRANE),
+            lk.Constant(1.0),
+            duration=1.0,
+            record=lk.Record(variables=["v", "w"]),
+        )
+
+
+def test_a_non_model_is_refused_by_name():
+    with pytest.raises(lk.ParameterError, match=r"^model ="):
+        lk.simulate("LIF", lk.Constant(1.0), duration=1.0)
