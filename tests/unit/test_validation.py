@@ -105,3 +105,8 @@ def test_recording_a_variable_the_model_lacks_names_it():
 def test_a_non_model_is_refused_by_name():
     with pytest.raises(lk.ParameterError, match=r"^model ="):
         lk.simulate("LIF", lk.Constant(1.0), duration=1.0)
+
+
+def test_a_non_stimulus_is_refused_by_name():
+    with pytest.raises(lk.ParameterError, match=r"^stimulus ="):
+        lk.simulate(lk.LIF(**MEMBRANE), 1.0, duration=1.0)

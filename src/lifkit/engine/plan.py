@@ -40,9 +40,14 @@ class Plan:
 
 def make_plan(model: Any, stimulus: Stimulus, grid: TimeGrid, n_neurons: int) -> Plan:
     """The plan of ``model`` under ``stimulus`` for ``n_neurons`` neurons on ``grid``."""
+    return planner_for(model)(model, stimulus, grid, n_neurons)
+
+
+def planner_for(model: Any) -> Callable[[Any, Stimulus, TimeGrid, int], Plan]:
+    """The planner of ``model``'s type; a non-model is a ParameterError."""
     for model_type, planner in PLANNERS.items():
         if isinstance(model, model_type):
-            return planner(model, stimulus, grid, n_neurons)
+            return planner
     names = ", ".join(t.__name__ for t in PLANNERS)
     raise ParameterError("model", type(model).__name__, f"is not a model; use one of {names}")
 

@@ -16,7 +16,7 @@ from ..units import to_base
 from . import config
 from ._kernels import buffers
 from ._kernels.rng import seed_key
-from .plan import Plan, make_plan
+from .plan import Plan, make_plan, planner_for
 from .record import Record
 
 
@@ -57,6 +57,9 @@ def simulate(
     >>> round(float(result.spike_times[1] - result.spike_times[0]), 9)  # 10 ln 4 ms
     13.862943611
     """
+    planner_for(model)
+    if not isinstance(stimulus, Stimulus):
+        raise ParameterError("stimulus", stimulus, "must be a stimulus such as lk.Constant(1.0)")
     grid = _grid(duration, dt)
     n_neurons = common_neurons({"model": model.n_neurons, "stimulus": stimulus.n_neurons})
     record = Record() if record is None else record
