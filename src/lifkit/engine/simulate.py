@@ -18,6 +18,7 @@ from ._kernels import buffers
 from ._kernels.rng import seed_key
 from .plan import Plan, make_plan, planner_for
 from .record import Record
+from .sinks import MemorySink
 
 
 def simulate(
@@ -73,18 +74,21 @@ def simulate(
         )
     steps = _chunk_steps(chunk_steps, grid.n_steps, n_neurons)
     use_jit = grid.n_steps * n_neurons >= config.JIT_MIN_UPDATES if jit is None else jit
-    runner = _Runner(plan, recorded, record.stride, seed, _kernel(plan.kernel, use_jit, threads))
+    n_samples = -(-grid.n_steps // record.stride)
+    sink = MemorySink(len(plan.variables), n_samples, recorded.size)
+    kernel = _kernel(plan.kernel, use_jit, threads)
+    runner = _Runner(plan, recorded, record.stride, seed, kernel, sink)
     for k0 in range(0, grid.n_steps, steps):
         runner.run(k0, min(grid.n_steps, k0 + steps))
         if progress:
             _show_progress(min(grid.n_steps, k0 + steps) / grid.n_steps)
-    neurons, times = runner.spikes()
+    all_traces, neurons, times = sink.finish()
     traces = {
-        name: runner.traces[j] if name in record.variables else None
+        name: all_traces[j] if name in record.variables else None
         for j, name in enumerate(plan.variables)
     }
     return Result(
-        t=np.arange(runner.traces.shape[1]) * record.stride * grid.dt,
+        t=np.arange(n_samples) * record.stride * grid.dt,
         v=traces["v"],
         I=traces["I"],
         w=traces.get("w"),
@@ -100,30 +104,30 @@ def simulate(
 
 
 class _Runner:
-    """Holds the state and buffers of one run and calls the kernel chunk by chunk."""
+    """Holds the state of one run, calls the kernel chunk by chunk and feeds the sink."""
 
     def __init__(
-        self, plan: Plan, recorded: np.ndarray, stride: int, seed: int, kernel: Any
+        self, plan: Plan, recorded: np.ndarray, stride: int, seed: int, kernel: Any, sink: Any
     ) -> None:
-        self.plan, self.kernel = plan, kernel
+        self.plan, self.kernel, self.sink, self.stride = plan, kernel, sink, stride
         # numba types integers as int64: pass the key's bits as an int64 (same draws).
         self.key = np.array(seed_key(seed), dtype=np.uint64).view(np.int64)[()]
         n = plan.n_neurons
         self.state = tuple(np.array(a, dtype=np.float64) for a in plan.state)
-        n_samples = -(-plan.grid.n_steps // stride)
-        slot = np.full(n, -1, dtype=np.int64)
-        slot[recorded] = np.arange(recorded.size)
-        self.traces = np.full((len(plan.variables), n_samples, recorded.size), np.nan)
-        self.recorder = buffers.Recorder(slot, stride, self.traces)
+        self.slot = np.full(n, -1, dtype=np.int64)
+        self.slot[recorded] = np.arange(recorded.size)
+        self.n_recorded = recorded.size
         self.n_blocks = -(-n // config.BLOCK_NEURONS)
         self.capacity = 0
-        self.chunks: list[tuple[np.ndarray, np.ndarray]] = []
 
     def run(self, k0: int, k1: int) -> None:
         """Advance the state over steps [k0, k1), growing the spike buffers if needed."""
         grid = self.plan.grid
         expected = config.BLOCK_NEURONS * (k1 - k0) * grid.dt * 1e-3 * config.EXPECTED_RATE_HZ
         self.capacity = max(self.capacity, 16, int(expected))
+        first, stop = -(-k0 // self.stride), -(-k1 // self.stride)
+        traces = np.full((len(self.plan.variables), stop - first, self.n_recorded), np.nan)
+        recorder = buffers.Recorder(self.slot, self.stride, first, traces)
         saved = tuple(a.copy() for a in self.state)
         while True:
             spikes = buffers.SpikeBuffer(
@@ -140,7 +144,7 @@ class _Runner:
                 self.plan.params,
                 self.plan.drive,
                 *self.state,
-                self.recorder,
+                recorder,
                 spikes,
             )
             if status == buffers.OK:
@@ -149,14 +153,7 @@ class _Runner:
                 array[:] = copy
             self.capacity *= 2
         kept = np.arange(self.capacity) < spikes.stored[:, None]
-        self.chunks.append((spikes.neuron[kept], spikes.time[kept]))
-
-    def spikes(self) -> tuple[np.ndarray, np.ndarray]:
-        """All spikes so far as (neuron, time) sorted by time, then neuron."""
-        neurons = np.concatenate([c[0] for c in self.chunks] or [np.empty(0, np.int64)])
-        times = np.concatenate([c[1] for c in self.chunks] or [np.empty(0)])
-        order = np.lexsort((neurons, times))
-        return neurons[order], times[order]
+        self.sink.add(first, traces, spikes.neuron[kept], spikes.time[kept])
 
 
 def _kernel(module: str, use_jit: bool, threads: int | None) -> Any:
@@ -165,7 +162,7 @@ def _kernel(module: str, use_jit: bool, threads: int | None) -> Any:
     ):
         raise ParameterError("threads", threads, "must be a whole number >= 1 or None")
     if not use_jit:
-        return getattr(import_module(f"{__package__}._kernels.{module}"), "run_chunk")
+        return import_module(f"{__package__}._kernels.{module}").run_chunk
     from ._kernels import jit
 
     parallel = threads != 1

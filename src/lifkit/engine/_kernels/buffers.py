@@ -9,15 +9,17 @@ SPIKE_BUFFER_FULL = 1
 
 
 class Recorder(NamedTuple):
-    """Trace buffers: neuron i is written to column slot[i] (or not at all when -1).
+    """Trace buffers of one chunk: neuron i is written to column slot[i] (never when -1).
 
-    ``traces[j, m, c]`` is variable j (in the kernel family's order, e.g. v, I, w) at
-    sample m (step m * stride) of the neuron recorded in column c.
+    Step k is sampled when k % stride == 0, as run sample k // stride;
+    ``traces[j, m - first_sample, c]`` holds variable j (in the kernel family's order,
+    e.g. v, I, w) of run sample m of the neuron recorded in column c.
     """
 
     slot: np.ndarray  # (n,) int64
     stride: int
-    traces: np.ndarray  # (n_variables, n_samples, n_recorded)
+    first_sample: int  # run sample index of traces[:, 0]
+    traces: np.ndarray  # (n_variables, n_samples_in_chunk, n_recorded)
 
 
 class SpikeBuffer(NamedTuple):

@@ -114,8 +114,9 @@ def run_neuron(i, k0, k1, dt, key, p, drive, x_state, ref_end, rec, spikes, bloc
             a += drive.sampled[k, i]
             e += drive.sampled[k, i]
         if slot >= 0 and k % rec.stride == 0:
-            rec.traces[0, k // rec.stride, slot] = x + p.v_rest[i]
-            rec.traces[1, k // rec.stride, slot] = a / p.R[i]
+            sample = k // rec.stride - rec.first_sample
+            rec.traces[0, sample, slot] = x + p.v_rest[i]
+            rec.traces[1, sample, slot] = a / p.R[i]
         b = (e - a) / dt
         s = 0.0
         if r_end > t0:
