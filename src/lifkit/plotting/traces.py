@@ -37,7 +37,8 @@ def plot_voltage_and_current(
     spikes = result.spike_train(neuron)
     low, high = float(np.nanmin(v)), float(np.nanmax(v))
     off_scale = threshold > high + max(high - low, 1.0)
-    ax_v.plot(result.t, v, color="C0", lw=1.2, label="v")
+    reset = float(np.broadcast_to(result.model.v_reset, (result.n_neurons,))[neuron])
+    ax_v.plot(*with_spikes(result.t, v, spikes, threshold, reset), color="C0", lw=1.2, label="v")
     ax_v.axhline(
         threshold,
         color="0.3",
@@ -63,6 +64,23 @@ def plot_voltage_and_current(
         ax.set_xlim(0.0, result.duration)
         ax.grid(alpha=0.3)
     return ax_v, ax_I
+
+
+def with_spikes(
+    t: np.ndarray, v: np.ndarray, spikes: np.ndarray, v_th: float, v_reset: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sampled trace with (t_spike, v_th) and (t_spike, v_reset) inserted at each spike,
+    so a drawn line reaches the threshold and drops at the exact spike time.
+
+    >>> t, v = with_spikes(np.array([0.0, 1.0]), np.array([0.0, 5.0]), np.array([0.5]), 15, 0)
+    >>> t.tolist(), v.tolist()
+    ([0.0, 0.5, 0.5, 1.0], [0.0, 15.0, 0.0, 5.0])
+    """
+    inside = spikes[(spikes >= t[0]) & (spikes <= t[-1])]
+    where = np.searchsorted(t, inside, side="right")
+    times = np.insert(t, np.repeat(where, 2), np.repeat(inside, 2))
+    values = np.insert(v, np.repeat(where, 2), np.tile([v_th, v_reset], inside.size))
+    return times, values
 
 
 def _two_axes() -> Any:
