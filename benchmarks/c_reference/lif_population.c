@@ -1,15 +1,27 @@
 /* Plain C reference for lifkit's noisy LIF population update.
  *
- * usage: lif_population N VARIANT [SEED]
+ * usage: lif_population N VARIANT [SEED [N_STEPS [ORDER]]]
  *   VARIANT  counter  lifkit's counter-based generator (port of lifkit/engine/_kernels/rng.py)
  *            xoshiro  xoshiro256+ with the Marsaglia polar method (sequential, one stream)
- * Prints one JSON object: neuron-updates per second, total spikes, mean rate.
+ *   N_STEPS  steps of DT = 0.1 ms (default 10000: 1 s)
+ *   ORDER    neuron  each neuron over all steps, then the next (default; state in registers)
+ *            step    all neurons for step 0, then step 1, ... (the textbook loop)
+ * Prints one JSON object: neuron-updates per second (wall and CPU time), total spikes, mean
+ * rate, an order-independent checksum of the spikes (sum over spikes of
+ * mix13(bits(t) ^ i G_NEURON)) and the peak RSS (VmHWM).
  *
- * Model (x = v - v_rest, mV; t, dt in ms): tau dx/dt = -x + mu + sigma sqrt(tau) xi, integrated
- * exactly per step (x' = mu + (x - mu) E + s z, E = exp(-h/tau), s = sigma sqrt((1 - E^2)/2)),
- * threshold theta = v_th - v_rest, reset to x = 0, refractory t_ref; a refractory period ending
- * mid-step starts the segment at ref_end. Spikes between grid points are caught by the Brownian
- * bridge crossing probability exp(-2 (theta - x)(theta - x') / s^2).
+ * The update is exactly lifkit's ``run_neurons`` (lifkit/engine/_kernels/lif.py) for a
+ * white-noise drive of constant mean, operation by operation: on x = v - v_rest, a segment
+ * [s, dt] of a step advances by x' = a + b (h - tau) + (x - a + b tau) E (constant drive:
+ * b = (a - a) / dt = 0 once per neuron, kept literally), E = exp(-h/tau), plus sd z with
+ * sd = sigma sqrt((1 - E^2)/2) (per-neuron constants when s = 0); a spike is certain when
+ * x' >= theta (time by linear interpolation) and otherwise happens with the Brownian-bridge
+ * probability exp(-2 gap0 gap1 / sd^2), tested only when gap0 gap1 <= 20 sd^2 (time
+ * gap0/(gap0 + gap1) of the segment); after a spike v is held at v_reset for t_ref, and a
+ * refractory period ending mid-step starts a new segment there, with
+ * s = max(r_end - t0, s + s_cross). Normals of segment j use stream 2j, the bridge uniform
+ * stream 2j + 1. With the counter generator, lifkit and this program give bit-identical spike
+ * times for the same seed (checked by benchmarks/population_throughput.py).
  */
 #include <math.h>
 #include <stdint.h>
@@ -18,9 +30,11 @@
 #include <string.h>
 #include <time.h>
 
-#define N_STEPS 10000 /* 1 s at dt = 0.1 ms */
-static const double DT = 0.1, TAU = 10.0, THETA = 15.0, X_RESET = 0.0, T_REF = 2.0;
-static const double MU = 12.0, SIGMA = 4.0; /* Siegert rate 21.7 Hz */
+static const double DT = 0.1; /* ms */
+/* The issue's population: tau_m 10 ms, v_rest = v_reset = -65 mV, v_th -50 mV, t_ref 2 ms,
+ * white noise sigma 4 mV on a mean drive of 12 mV (Siegert rate ~ 21 Hz). */
+static const double TAU = 10.0, V_REST = -65.0, V_RESET = -65.0, V_TH = -50.0, T_REF = 2.0;
+static const double MU = 12.0, SIGMA = 4.0;
 
 /* ---- counter-based generator: identical bits to rng.py ---- */
 #define MIX13_C1 0xBF58476D1CE4E5B9ULL
@@ -135,7 +149,7 @@ static inline uint64_t xo_next(xoshiro *g) {
     return result;
 }
 
-static inline double xo_uniform(xoshiro *g) { return (double)(xo_next(g) >> 11) * 0x1p-53; }
+static inline double xo_uniform(xoshiro *g) { return ((double)(xo_next(g) >> 11) + 0.5) * 0x1p-53; }
 
 static inline double xo_normal(xoshiro *g) {
     if (g->has_spare) {
@@ -154,89 +168,170 @@ static inline double xo_normal(xoshiro *g) {
     return u * f;
 }
 
-/* ---- the population loop, one copy per generator ---- */
+/* ---- the LIF update (lifkit's LIFParams, Drive.offset and state; no traces) ---- */
 typedef struct {
-    double *x, *ref_end, *tau, *E, *s, *sigma, *mu, *theta, *x_reset, *t_ref;
+    double *tau, *v_rest, *v_reset, *v_th, *t_ref, *decay, *sigma, *noise_sd, *offset;
+    double *x, *ref_end;
 } population;
 
-#define LIF_LOOP(NAME, GEN_ARG, NORMAL, UNIFORM)                                              \
-    static long NAME(population p, long n, GEN_ARG) {                                        \
-        long spikes = 0;                                                                      \
-        for (long k = 0; k < N_STEPS; k++) {                                                  \
-            double t0 = (double)k * DT, t1 = (double)(k + 1) * DT;                            \
-            for (long i = 0; i < n; i++) {                                                    \
-                double ref_end = p.ref_end[i];                                                \
-                if (ref_end >= t1) continue;                                                  \
-                double start = t0, E = p.E[i], s = p.s[i];                                    \
-                if (ref_end > t0) {                                                           \
-                    start = ref_end;                                                          \
-                    E = exp(-(t1 - start) / p.tau[i]);                                        \
-                    s = p.sigma[i] * sqrt((1.0 - E * E) / 2.0);                               \
-                }                                                                             \
-                double x = p.x[i], a = p.mu[i], theta = p.theta[i];                           \
-                double xn = a + (x - a) * E + s * (NORMAL);                                   \
-                double t_spike;                                                               \
-                if (xn >= theta) {                                                            \
-                    t_spike = start + (t1 - start) * (theta - x) / (xn - x);                  \
-                } else if (theta - xn < 4.0 * s &&                                            \
-                           (UNIFORM) < exp(-2.0 * (theta - x) * (theta - xn) / (s * s))) {    \
-                    t_spike = start + 0.5 * (t1 - start);                                     \
-                } else {                                                                      \
-                    p.x[i] = xn;                                                              \
-                    continue;                                                                 \
-                }                                                                             \
-                spikes++;                                                                     \
-                p.x[i] = p.x_reset[i];                                                        \
-                p.ref_end[i] = t_spike + p.t_ref[i];                                          \
+typedef struct {
+    long spikes;
+    uint64_t checksum;
+} tally;
+
+static inline void record_spike(tally *out, long i, double t_spike) {
+    uint64_t bits;
+    memcpy(&bits, &t_spike, sizeof bits);
+    out->spikes++;
+    out->checksum += mix13(bits ^ ((uint64_t)i * G_NEURON));
+}
+
+/* noisy_crossing of lif.py: the crossing time within a segment of length h, or -1. */
+#define NOISY_CROSSING(RESULT, x0, x_end, h, sd, theta, UNIFORM)                              \
+    do {                                                                                      \
+        if ((x_end) >= (theta)) {                                                             \
+            RESULT = (h) * ((theta) - (x0)) / ((x_end) - (x0));                               \
+        } else {                                                                              \
+            double gap0 = (theta) - (x0), gap1 = (theta) - (x_end);                           \
+            if ((sd) <= 0.0 || gap0 * gap1 > 20.0 * (sd) * (sd)) {                            \
+                RESULT = -1.0;                                                                \
+            } else if ((UNIFORM) < exp(-2.0 * gap0 * gap1 / ((sd) * (sd)))) {                 \
+                RESULT = (h) * gap0 / (gap0 + gap1);                                          \
+            } else {                                                                          \
+                RESULT = -1.0;                                                                \
             }                                                                                 \
         }                                                                                     \
-        return spikes;                                                                        \
+    } while (0)
+
+/* run_neuron of lif.py for neuron i over steps [k0, k1), drive constant (wave-free). */
+#define LIF_NEURON(NAME, GEN_ARG, NORMAL, UNIFORM)                                            \
+    static void NAME(population p, long i, long k0, long k1, GEN_ARG, tally *out) {          \
+        const double dt = DT, tau = p.tau[i];                                                 \
+        const double theta = p.v_th[i] - p.v_rest[i], x_reset = p.v_reset[i] - p.v_rest[i];   \
+        const double sigma = p.sigma[i], offset = p.offset[i];                                \
+        const double a = offset, b = (offset - offset) / dt; /* constant drive */            \
+        double x = p.x[i], r_end = p.ref_end[i];                                              \
+        for (long k = k0; k < k1; k++) {                                                      \
+            double t0 = (double)k * dt;                                                       \
+            double s = 0.0;                                                                   \
+            if (r_end > t0) {                                                                 \
+                x = x_reset;                                                                  \
+                if (r_end >= t0 + dt) continue;                                               \
+                s = r_end - t0;                                                               \
+            }                                                                                 \
+            long segment = 0;                                                                 \
+            for (;;) {                                                                        \
+                double h = dt - s;                                                            \
+                double a_s = a + b * s;                                                       \
+                double decay = s == 0.0 ? p.decay[i] : exp(-h / tau);                         \
+                double x_end = a_s + b * (h - tau) + (x - a_s + b * tau) * decay;             \
+                double s_cross;                                                               \
+                if (sigma > 0.0) {                                                            \
+                    double sd = s == 0.0 ? p.noise_sd[i]                                      \
+                                         : sigma * sqrt(0.5 * (1.0 - decay * decay));         \
+                    x_end += sd * (NORMAL);                                                   \
+                    NOISY_CROSSING(s_cross, x, x_end, h, sd, theta, UNIFORM);                 \
+                } else if (x_end < theta || a <= theta) { /* b = 0 closed form */             \
+                    s_cross = -1.0;                                                           \
+                } else {                                                                      \
+                    s_cross = fmin(h, tau * log((a - x) / (a - theta)));                      \
+                }                                                                             \
+                if (s_cross < 0.0) {                                                          \
+                    x = x_end;                                                                \
+                    break;                                                                    \
+                }                                                                             \
+                double t_spike = t0 + s + s_cross;                                            \
+                record_spike(out, i, t_spike);                                                \
+                x = x_reset;                                                                  \
+                r_end = t_spike + p.t_ref[i];                                                 \
+                if (r_end >= t0 + dt) break;                                                  \
+                double s_next = s + s_cross, s_ref = r_end - t0;                              \
+                s = s_next > s_ref ? s_next : s_ref;                                          \
+                segment++;                                                                    \
+            }                                                                                 \
+        }                                                                                     \
+        p.x[i] = x;                                                                           \
+        p.ref_end[i] = r_end;                                                                 \
     }
 
-LIF_LOOP(run_counter, uint64_t key, ctr_normal(key, i, k, 0), ctr_uniform(key, i, k, 1))
-LIF_LOOP(run_xoshiro, xoshiro *g, xo_normal(g), xo_uniform(g))
+LIF_NEURON(neuron_counter, uint64_t key, ctr_normal(key, i, k, 2 * segment),
+           ctr_uniform(key, i, k, 2 * segment + 1))
+LIF_NEURON(neuron_xoshiro, xoshiro *g, xo_normal(g), xo_uniform(g))
 
 static double *filled(long n, double value) {
     double *a = malloc(n * sizeof(double));
+    if (!a) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
     for (long i = 0; i < n; i++) a[i] = value;
     return a;
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: %s N counter|xoshiro [SEED]\n", argv[0]);
+    if (argc < 3 || argc > 6) {
+        fprintf(stderr, "usage: %s N counter|xoshiro [SEED [N_STEPS [neuron|step]]]\n", argv[0]);
         return 2;
     }
     long n = atol(argv[1]);
     const char *variant = argv[2];
-    uint64_t seed = argc == 4 ? strtoull(argv[3], NULL, 10) : 1;
-    if (n <= 0 || (strcmp(variant, "counter") && strcmp(variant, "xoshiro"))) {
-        fprintf(stderr, "N must be positive and VARIANT counter or xoshiro\n");
+    uint64_t seed = argc >= 4 ? strtoull(argv[3], NULL, 10) : 1;
+    long n_steps = argc >= 5 ? atol(argv[4]) : 10000;
+    const char *order = argc >= 6 ? argv[5] : "neuron";
+    int counter = !strcmp(variant, "counter"), step_major = !strcmp(order, "step");
+    if (n <= 0 || n_steps <= 0 || (!counter && strcmp(variant, "xoshiro")) ||
+        (!step_major && strcmp(order, "neuron"))) {
+        fprintf(stderr, "N and N_STEPS must be positive, VARIANT counter|xoshiro, "
+                        "ORDER neuron|step\n");
         return 2;
     }
-    double E = exp(-DT / TAU);
-    population p = {filled(n, 0.0),   filled(n, -1.0),  filled(n, TAU),
-                    filled(n, E),     filled(n, SIGMA * sqrt((1.0 - E * E) / 2.0)),
-                    filled(n, SIGMA), filled(n, MU),    filled(n, THETA),
-                    filled(n, X_RESET), filled(n, T_REF)};
+    double decay = exp(-DT / TAU); /* as lifkit's plan: exp(-dt / tau_m) */
+    population p = {filled(n, TAU),     filled(n, V_REST),  filled(n, V_RESET),
+                    filled(n, V_TH),    filled(n, T_REF),   filled(n, decay),
+                    filled(n, SIGMA),   filled(n, SIGMA * sqrt(0.5 * (1.0 - decay * decay))),
+                    filled(n, MU),      filled(n, V_REST - V_REST), filled(n, -INFINITY)};
     zig_tables();
-    struct timespec a, b;
-    long spikes;
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    if (!strcmp(variant, "counter")) {
-        spikes = run_counter(p, n, mix13(GOLDEN ^ seed)); /* = rng.seed_key(seed) */
+    uint64_t key = mix13(GOLDEN ^ seed); /* = rng.seed_key(seed) */
+    xoshiro g = {{0}, 0.0, 0};
+    uint64_t z = seed;
+    for (int j = 0; j < 4; j++) g.s[j] = mix13(z += GOLDEN); /* SplitMix64 seeding */
+    tally out = {0, 0};
+    struct timespec t_start, t_stop, c_start, c_stop;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c_start);
+    clock_gettime(CLOCK_MONOTONIC, &t_start);
+    if (step_major) {
+        for (long k = 0; k < n_steps; k++)
+            for (long i = 0; i < n; i++) {
+                if (counter) neuron_counter(p, i, k, k + 1, key, &out);
+                else neuron_xoshiro(p, i, k, k + 1, &g, &out);
+            }
     } else {
-        xoshiro g = {{0}, 0.0, 0};
-        uint64_t z = seed;
-        for (int j = 0; j < 4; j++) g.s[j] = mix13(z += GOLDEN); /* SplitMix64 seeding */
-        spikes = run_xoshiro(p, n, &g);
+        for (long i = 0; i < n; i++) {
+            if (counter) neuron_counter(p, i, 0, n_steps, key, &out);
+            else neuron_xoshiro(p, i, 0, n_steps, &g, &out);
+        }
     }
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    double seconds = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
-    double duration = N_STEPS * DT / 1000.0;
-    printf("{\"variant\": \"%s\", \"n_neurons\": %ld, \"n_steps\": %d, \"seconds\": %.6f, "
-           "\"updates_per_s\": %.6e, \"spikes\": %ld, \"mean_rate_hz\": %.4f}\n",
-           variant, n, N_STEPS, seconds, (double)n * N_STEPS / seconds, spikes,
-           (double)spikes / ((double)n * duration));
+    clock_gettime(CLOCK_MONOTONIC, &t_stop);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c_stop);
+    double seconds = (double)(t_stop.tv_sec - t_start.tv_sec) +
+                     1e-9 * (double)(t_stop.tv_nsec - t_start.tv_nsec);
+    double cpu_seconds = (double)(c_stop.tv_sec - c_start.tv_sec) +
+                         1e-9 * (double)(c_stop.tv_nsec - c_start.tv_nsec);
+    double duration_s = (double)n_steps * DT / 1000.0;
+    long peak_kb = -1; /* VmHWM: ru_maxrss would include the forking parent's pages */
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    while (status && fgets(line, sizeof line, status))
+        if (!strncmp(line, "VmHWM:", 6)) peak_kb = atol(line + 6);
+    if (status) fclose(status);
+    printf("{\"variant\": \"%s\", \"order\": \"%s\", \"n_neurons\": %ld, \"n_steps\": %ld, "
+           "\"seed\": %llu, \"seconds\": %.6f, \"cpu_seconds\": %.6f, \"updates_per_s\": %.6e, "
+           "\"updates_per_cpu_s\": %.6e, \"spikes\": %ld, "
+           "\"mean_rate_hz\": %.4f, \"checksum\": \"%016llx\", \"peak_rss_kb\": %ld}\n",
+           variant, order, n, n_steps, (unsigned long long)seed, seconds, cpu_seconds,
+           (double)n * (double)n_steps / seconds, (double)n * (double)n_steps / cpu_seconds,
+           out.spikes,
+           (double)out.spikes / ((double)n * duration_s), (unsigned long long)out.checksum,
+           peak_kb);
     return 0;
 }

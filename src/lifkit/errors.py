@@ -2,9 +2,12 @@
 
 Every message names the offending parameter, the value received and the fix.
 Both types derive from :class:`ValueError`, so generic handlers keep working.
+:class:`Interrupted` is no error: it is the Ctrl-C of a run, carrying what was completed.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class LifkitError(ValueError):
@@ -32,3 +35,23 @@ class ExperimentError(LifkitError):
 def _short(value: object, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a run or a sweep between two chunks.
+
+    ``result`` holds what was completed: a :class:`~lifkit.Result` of the first
+    ``result.duration`` ms, or a :class:`~lifkit.SweepResult` of the finished grid points,
+    with ``result.complete`` False. As a :class:`KeyboardInterrupt`, left uncaught it ends
+    a script like any Ctrl-C; catch it to keep the partial result.
+
+    >>> try:
+    ...     raise Interrupted("stopped after 40 of 100 ms", result=None)
+    ... except Interrupted as stop:
+    ...     print(stop, stop.result)
+    stopped after 40 of 100 ms None
+    """
+
+    def __init__(self, message: str, result: Any) -> None:
+        super().__init__(message)
+        self.result: Any = result

@@ -5,7 +5,12 @@ that override it), a ``[stimulus]`` table or an array of ``[[stimulus]]`` tables
 summed (``type`` names a class of :mod:`lifkit.stimuli`, the other keys are its constructor
 keywords), a ``[run]`` table (``duration``, ``dt``, ``seed``, ``threads``, ``chunk_steps``,
 ``jit``: keywords of :func:`lifkit.simulate`) and an optional ``[record]`` table
-(``neurons``, ``variables``, ``stride``: the fields of :class:`lifkit.Record`). Top-level
+(``neurons``, ``variables``, ``stride``: the fields of :class:`lifkit.Record`). Synaptic
+input is an array of ``[[projection]]`` tables whose keys are those of
+:class:`lifkit.Projection`; ``source``, ``synapse``, ``connectivity``, ``targets`` and
+a distribution of ``weights`` are inline tables with a ``type`` (e.g.
+``source = { type = "PoissonGroup", n = 25, rate = "40 Hz" }``); with projections the
+``[stimulus]`` may be left out. Top-level
 ``name`` and ``description`` strings are optional. Values are numbers in base units (ms,
 mV, nA, MΩ, nF, µS, Hz) or strings with units such as ``"0.1 ms"``; a TOML array gives one
 value per neuron. Every mistake raises :class:`~lifkit.errors.ExperimentError` naming the
@@ -27,13 +32,30 @@ from typing import Any
 from .engine.record import Record
 from .engine.simulate import simulate
 from .errors import ExperimentError, ParameterError
-from .models import LIF
+from .models import LIF, AdaptiveLIF, AdEx
 from .models._params import ParameterRecord
 from .results import Result
 from .stimuli import Constant, GaussianSteps, Ramp, Sinusoid, Step, Stimulus, TimedArray, WhiteNoise
+from .synapses import (
+    AlphaSynapse,
+    BiexponentialSynapse,
+    DeltaSynapse,
+    ExponentialSynapse,
+    Neurons,
+    Normal,
+    OneToOne,
+    PoissonGroup,
+    Projection,
+    Random,
+    SpikeTimes,
+)
 
 #: Model ``type`` names and the classes they build.
-MODEL_TYPES: dict[str, type[LIF]] = {"LIF": LIF}
+MODEL_TYPES: dict[str, type[ParameterRecord]] = {
+    "LIF": LIF,
+    "AdaptiveLIF": AdaptiveLIF,
+    "AdEx": AdEx,
+}
 #: Stimulus ``type`` names and the classes they build.
 STIMULUS_TYPES: dict[str, type[Stimulus]] = {
     cls.__name__: cls
@@ -41,7 +63,18 @@ STIMULUS_TYPES: dict[str, type[Stimulus]] = {
 }
 #: Keys of ``[run]``: the keyword arguments of :func:`lifkit.simulate` a file may set.
 RUN_KEYS = ("duration", "dt", "seed", "threads", "chunk_steps", "jit")
-_TOP_LEVEL = ("name", "description", "model", "stimulus", "run", "record")
+_TOP_LEVEL = ("name", "description", "model", "stimulus", "projection", "run", "record")
+#: The types the inline tables of a ``[[projection]]`` may name, by key.
+PROJECTION_PARTS: dict[str, dict[str, type]] = {
+    "source": {c.__name__: c for c in (PoissonGroup, SpikeTimes, Neurons)},
+    "synapse": {
+        c.__name__: c
+        for c in (DeltaSynapse, ExponentialSynapse, AlphaSynapse, BiexponentialSynapse)
+    },
+    "weights": {"Normal": Normal},
+    "connectivity": {c.__name__: c for c in (Random, OneToOne)},
+    "targets": {"Neurons": Neurons},
+}
 _HEADER = re.compile(r"""^\s*\[\[?\s*["']?(?P<name>[\w-]+)["']?\s*\]\]?\s*(#.*)?$""")
 _AT_LINE = re.compile(r"^(?P<problem>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 
@@ -79,7 +112,7 @@ class ExperimentSource:
 
     def _tables(self) -> list[tuple[str, int | None, Mapping[str, Any]]]:
         found: list[tuple[str, int | None, Mapping[str, Any]]] = []
-        for table in ("run", "record", "stimulus", "model"):
+        for table in ("run", "record", "stimulus", "projection", "model"):
             value = self.document.get(table, {})
             if isinstance(value, list):
                 found += [(table, i, entry) for i, entry in enumerate(value)]
@@ -176,22 +209,28 @@ class Experiment:
     [13.862944, 27.725887]
     """
 
-    model: LIF
-    stimulus: Stimulus
+    model: ParameterRecord
+    stimulus: Stimulus | None
     run_options: Mapping[str, Any]
     record: Record = field(default_factory=Record)
     name: str = "experiment"
     description: str = ""
     source: ExperimentSource | None = field(default=None, repr=False)
+    projections: tuple[Projection, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "run_options", MappingProxyType(dict(self.run_options)))
 
-    def run(self, *, progress: bool = False) -> Result:
+    def run(self, *, progress: Any = None) -> Result:
         """Simulate; a bad run option raises :class:`ExperimentError` at its key in the file."""
         try:
             return simulate(
-                self.model, self.stimulus, record=self.record, progress=progress, **self.run_options
+                self.model,
+                self.stimulus,
+                record=self.record,
+                progress=progress,
+                projections=self.projections,
+                **self.run_options,
             )
         except ParameterError as err:
             if self.source is None:
@@ -251,7 +290,8 @@ def parse_experiment(text: str, *, source: str = "<string>") -> Experiment:
     top = _Table(origin, None, None, document)
     top.check_keys(_TOP_LEVEL)
     model = _build_model(_table(top, "model"))
-    stimulus = _build_stimulus(top)
+    projections = _build_projections(top)
+    stimulus = _build_stimulus(top) if "stimulus" in document or not projections else None
     run = _table(top, "run")
     run.check_keys(RUN_KEYS, required=("duration",))
     return Experiment(
@@ -262,6 +302,7 @@ def parse_experiment(text: str, *, source: str = "<string>") -> Experiment:
         name=top.text("name", Path(source).stem),
         description=top.text("description", ""),
         source=origin,
+        projections=projections,
     )
 
 
@@ -285,7 +326,7 @@ def _table(top: _Table, name: str) -> _Table:
     return _Table(top.source, name, None, value)
 
 
-def _build_model(table: _Table) -> LIF:
+def _build_model(table: _Table) -> ParameterRecord:
     cls = table.type_of(MODEL_TYPES)
     keywords = tuple(inspect.signature(cls).parameters)
     required = () if "preset" in table.options else _required(cls)
@@ -293,7 +334,7 @@ def _build_model(table: _Table) -> LIF:
     return table.construct(_with_preset(cls))
 
 
-def _with_preset(cls: type[LIF]) -> Callable[..., ParameterRecord]:
+def _with_preset(cls: type[ParameterRecord]) -> Callable[..., ParameterRecord]:
     """``cls(**values)``, or ``cls.preset(preset, **values)`` when a preset is named."""
 
     def build(preset: Any = None, **values: Any) -> ParameterRecord:
@@ -330,6 +371,55 @@ def _build_stimulus(top: _Table) -> Stimulus:
         except ParameterError as err:
             raise table.error(str(err)) from None
     return total
+
+
+def _build_projections(top: _Table) -> tuple[Projection, ...]:
+    value = top.options.get("projection")
+    if value is None:
+        return ()
+    if not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+        raise top.error("projection must be an array of [[projection]] tables", "projection")
+    projections = []
+    for index, entry in enumerate(value):
+        table = _Table(top.source, "projection", index, entry)
+        table.check_keys(
+            tuple(inspect.signature(Projection).parameters), ("source", "synapse", "weights")
+        )
+        arguments = {
+            key: _build_part(table, key, item)
+            if key in PROJECTION_PARTS and isinstance(item, dict)
+            else item
+            for key, item in entry.items()
+        }
+        try:
+            projections.append(Projection(**arguments))
+        except ParameterError as err:
+            raise table.error(str(err), err.name if err.name in entry else None) from None
+    return tuple(projections)
+
+
+def _build_part(table: _Table, key: str, item: dict[str, Any]) -> Any:
+    """The object an inline table ``key = { type = "...", ... }`` of a projection names."""
+    types = PROJECTION_PARTS[key]
+    name, choices = item.get("type"), ", ".join(sorted(types))
+    if not isinstance(name, str) or name not in types:
+        raise table.error(f"{key}.type = {name!r}: choose one of {choices}", key)
+    cls = types[name]
+    keywords = tuple(inspect.signature(cls).parameters)
+    for option in item:
+        if option != "type" and option not in keywords:
+            raise table.error(
+                f"{key}: unknown key {option!r} of {name}; valid: {', '.join(keywords)}", key
+            )
+    missing = [k for k in _required(cls) if k not in item]
+    if missing:
+        raise table.error(f"{key}: {name} needs {', '.join(missing)}", key)
+    try:
+        return cls(**{k: v for k, v in item.items() if k != "type"})
+    except ParameterError as err:
+        raise table.error(f"{key}: {err}", key) from None
+    except TypeError as err:
+        raise table.error(f"{key}: a value has the wrong TOML type ({err})", key) from None
 
 
 def _build_one_stimulus(table: _Table) -> Stimulus:

@@ -18,9 +18,14 @@ class Result:
         t: sample times of the traces, shape (n_samples,).
         v, I: traces of shape (n_samples, len(recorded)), or None when not recorded.
         w: the adaptation current (nA) of adaptive models, likewise.
+        I_syn: the total synaptic current (nA) of runs with projections, likewise
+            (sampled before arrivals at exactly the sample time; delta synapses add none).
         recorded: neuron index of each trace column.
         spike_neurons, spike_times: every spike as (neuron, time), sorted by time.
-        n_neurons, duration, dt, seed, model: the run's description.
+        n_neurons, duration, dt, seed, model: the run's description; ``duration`` is the
+            simulated time (ms), less than asked when the run was stopped early.
+        complete: False when Ctrl-C stopped the run early (see :class:`lifkit.Interrupted`).
+        projections: the run's :class:`lifkit.Projection` objects (see :meth:`source_spikes`).
     """
 
     t: np.ndarray
@@ -35,6 +40,9 @@ class Result:
     seed: int
     model: Any
     w: np.ndarray | None = None
+    complete: bool = True
+    I_syn: np.ndarray | None = None
+    projections: tuple[Any, ...] = ()
 
     @property
     def counts(self) -> np.ndarray:
@@ -52,8 +60,8 @@ class Result:
         return self.spike_times[self.spike_neurons == neuron]
 
     def trace(self, variable: str, neuron: int = 0) -> np.ndarray:
-        """The recorded trace of ``variable`` ("v" or "I") of one recorded neuron."""
-        data = {"v": self.v, "I": self.I, "w": self.w}.get(variable)
+        """The recorded trace of ``variable`` ("v", "I", "w", "I_syn") of a recorded neuron."""
+        data = {"v": self.v, "I": self.I, "w": self.w, "I_syn": self.I_syn}.get(variable)
         if data is None:
             raise ParameterError("variable", variable, "was not recorded; add it to Record")
         columns = np.flatnonzero(self.recorded == neuron)
@@ -83,7 +91,33 @@ class Result:
             traces["v_mV"] = self.v.ravel()
         if self.I is not None:
             traces["I_nA"] = self.I.ravel()
+        if self.I_syn is not None:
+            traces["I_syn_nA"] = self.I_syn.ravel()
         return spikes, pd.DataFrame(traces)
+
+    def source_spikes(self, projection: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """(source indices, times in ms) of the presynaptic spikes of one of the run's
+        projections during the run, before their delay, sorted by time.
+
+        Poisson spikes are drawn again from their counter-based keys, so they are exactly
+        the ones the run used. For a recurrent source they are the run's own spikes.
+
+        >>> import lifkit as lk
+        >>> inputs = lk.Projection(lk.PoissonGroup(3, "200 Hz"), synapse=lk.DeltaSynapse(),
+        ...                        weights="1 mV")
+        >>> result = lk.simulate(lk.LIF.preset("orhan"), projections=[inputs], duration=50,
+        ...                      seed=1)
+        >>> sources, times = result.source_spikes(0)
+        >>> bool(times.size > 0 and set(sources.tolist()) <= {0, 1, 2})
+        True
+        """
+        from .engine.network import source_spikes  # the engine, only when asked
+
+        if not 0 <= projection < len(self.projections):
+            raise ParameterError(
+                "projection", projection, f"must lie in [0, {len(self.projections)})"
+            )
+        return source_spikes(self, projection)
 
     def plot(self, neuron: int = 0, *, axes: Any = None) -> tuple[Any, Any]:
         """Plot v (mV, threshold dashed) above I (nA) of one recorded neuron; see

@@ -60,7 +60,9 @@ def test_every_example_writes_valid_outputs(example, tmp_path):
     ]
     assert (out / "figure.png").read_bytes()[:8] == PNG_MAGIC
     assert _read_csv(out / "spikes.csv")[0] == ["neuron", "time_ms"]
-    assert _read_csv(out / "traces.csv")[0] == ["time_ms", "v_mV_0", "I_nA_0"]
+    header = _read_csv(out / "traces.csv")[0]
+    assert header[:3] == ["time_ms", "v_mV_0", "I_nA_0"]
+    assert ("I_syn_nA_0" in header) == bool(summary["projections"])  # synaptic runs
     assert summary["experiment"] == example.stem
     assert summary["model"]["parameters"]["tau_m"]["unit"] == "ms"
     assert summary["n_neurons"] == len(summary["spike_count"]) == 1

@@ -1,8 +1,9 @@
-"""The ``lifkit`` command: run experiment files, print model defaults.
+"""The ``lifkit`` command: run experiment files, sweep them over grids, print model defaults.
 
 Bad input of any kind (a malformed experiment file, a bad parameter, a missing file, an
 unusable output directory, bad arguments) exits with status 2 and one line
-``lifkit: error: ...`` on stderr, leaving no output behind.
+``lifkit: error: ...`` on stderr, leaving no output behind. Ctrl-C during a run or sweep
+keeps what was completed, writes it, says so in one line on stderr and exits with 130.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .defaults import format_defaults
 from .errors import CommandError
 from .parser import build_parser
 from .run import run_to_directory
+from .sweep import sweep_to_directory
 
 __all__ = ["main"]
 
@@ -44,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(err).split())
         print(f"lifkit: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # a second Ctrl-C, or one outside a run: nothing is kept
+        print("lifkit: interrupted (Ctrl-C); nothing was written", file=sys.stderr)
+        return INTERRUPTED
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -57,6 +62,40 @@ def _run(args: argparse.Namespace) -> int:
     )
     if args.figure and "figure.png" not in files:
         print("no figure: record v and I of at least one neuron to plot them")
+    if not result.complete:
+        print(
+            f"lifkit: stopped early (Ctrl-C): {args.out} holds the first {result.duration:g} ms "
+            "of the run",
+            file=sys.stderr,
+        )
+        return INTERRUPTED
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    result, files = sweep_to_directory(
+        args.experiment,
+        args.out,
+        args.grid,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        chunk_neurons=args.chunk_neurons,
+        force=args.force,
+        progress=args.progress,
+    )
+    done, spikes = int(result.done.sum()), int(result.counts[result.done].sum())
+    print(
+        f"{args.out}: {', '.join(files)} ({result.n_points} grid points "
+        f"{' x '.join(map(str, result.shape))}, {spikes} spike{'s' * (spikes != 1)} "
+        f"in {result.duration:g} ms each)"
+    )
+    if not result.complete:
+        print(
+            f"lifkit: stopped early (Ctrl-C): {args.out} holds {done} of {result.n_points} "
+            "grid points",
+            file=sys.stderr,
+        )
+        return INTERRUPTED
     return 0
 
 
@@ -65,4 +104,7 @@ def _defaults(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"run": _run, "defaults": _defaults}
+_COMMANDS = {"run": _run, "sweep": _sweep, "defaults": _defaults}
+
+#: Exit status after Ctrl-C (128 + SIGINT), with the completed part written.
+INTERRUPTED = 130

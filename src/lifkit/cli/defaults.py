@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..experiment import MODEL_TYPES
-from ..models import LIF
+from ..models._params import ParameterRecord
 from .errors import CommandError
 
 
@@ -33,7 +33,7 @@ def format_defaults(model: str, preset: str | None = None) -> str:
     return "\n\n".join(blocks)
 
 
-def _model_type(name: str) -> type[LIF]:
+def _model_type(name: str) -> type[ParameterRecord]:
     by_lower = {key.lower(): cls for key, cls in MODEL_TYPES.items()}
     if name.lower() not in by_lower:
         raise CommandError(f"unknown model {name!r}; choose one of {', '.join(MODEL_TYPES)}")

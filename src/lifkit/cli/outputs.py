@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..experiment import Experiment
-from ..plotting import plot_voltage_and_current
+from ..plotting import plot_synaptic_input, plot_voltage_and_current
 from ..results import Result
 from .summary import summarize
 
@@ -56,13 +56,18 @@ def write_spikes(result: Result, path: Path) -> None:
 
 
 def trace_columns(result: Result) -> list[tuple[str, np.ndarray]]:
-    """(header, values) of each recorded trace: ``v_mV_<i>`` then ``I_nA_<i>`` per neuron."""
+    """(header, values) of each recorded trace: ``v_mV_<i>``, ``I_nA_<i>`` and, for adaptive
+    models, ``w_nA_<i>``, for runs with projections ``I_syn_nA_<i>``, per neuron."""
     columns = []
     for column, neuron in enumerate(result.recorded.tolist()):
         if result.v is not None:
             columns.append((f"v_mV_{neuron}", result.v[:, column]))
         if result.I is not None:
             columns.append((f"I_nA_{neuron}", result.I[:, column]))
+        if result.w is not None:
+            columns.append((f"w_nA_{neuron}", result.w[:, column]))
+        if result.I_syn is not None:
+            columns.append((f"I_syn_nA_{neuron}", result.I_syn[:, column]))
     return columns
 
 
@@ -88,8 +93,12 @@ def write_figure(experiment: Experiment, result: Result, path: Path) -> None:
 
     figure = Figure(figsize=(8.0, 5.0), layout="constrained")
     FigureCanvasAgg(figure)
-    axes = figure.subplots(2, 1, sharex=True, height_ratios=(3, 1))
     neuron = int(result.recorded[0])
-    plot_voltage_and_current(result, neuron, axes=axes)
+    if result.projections and result.I_syn is not None:  # v, input raster, I_syn
+        axes = figure.subplots(3, 1, sharex=True, height_ratios=(3, 2, 2))
+        plot_synaptic_input(result, neuron, axes=axes)
+    else:
+        axes = figure.subplots(2, 1, sharex=True, height_ratios=(3, 1))
+        plot_voltage_and_current(result, neuron, axes=axes)
     figure.suptitle(f"{experiment.name}: neuron {neuron}")
     figure.savefig(path, dpi=120)

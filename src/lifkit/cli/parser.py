@@ -18,6 +18,7 @@ Bad input of any kind exits with status 2 and one line "lifkit: error: ..." on s
 EXAMPLES = """\
 examples:
   lifkit run examples/orhan_fig1_constant.toml --out fig1
+  lifkit sweep examples/orhan_fig1_constant.toml --grid amplitude=10:40:31 --out fI
   lifkit defaults lif --preset neurodynex
   lifkit run --help          (the experiment file format)"""
 
@@ -57,6 +58,31 @@ examples:
   lifkit run examples/orhan_fig1_constant.toml --out fig1
   lifkit run examples/neurodynex_sine.toml --out sine --no-figure --force"""
 
+SWEEP_DESCRIPTION = """\
+Run the experiment file's model and stimulus at every point of a grid (the outer product
+of the --grid axes, in order), as one vectorised population run or, with --workers or
+--scheduler, as chunks on Dask distributed (pip install 'lifkit[dask]'). For the same
+seed the results are bit-identical however the grid is split. Writes into DIR:
+  points.csv    point, one column per axis (<key>_<unit>), spike_count, rate_Hz
+  summary.json  the model, stimulus, grid axes with units, run options and seed
+DIR appears only when both files are complete. Ctrl-C stops after the chunks in
+progress; DIR then holds the finished grid points (summary.json: "complete": false).
+
+A grid key is a parameter of the file's model (as 'lifkit defaults MODEL' lists them,
+e.g. tau_m, R, v_th, t_ref) or amplitude, the amplitude of the file's Constant or Step
+stimulus (also inside a sum with other stimuli, e.g. white noise). Values are numbers
+in base units (an amplitude: in the unit of the file's amplitude, e.g. mV for "20 mV")
+or numbers with a unit ("5ms"):
+  --grid tau_m=5,10,20           three values
+  --grid amplitude=0:3:31        31 values from 0 to 3, both included
+  --grid t_ref=0ms,2ms"""
+
+SWEEP_EXAMPLES = """\
+examples:
+  lifkit sweep examples/orhan_fig1_constant.toml --grid amplitude=10:40:31 --out fI
+  lifkit sweep examples/neurodynex_step.toml --grid tau_m=5,8,12 --grid amplitude=1:4:13 \\
+      --workers 4 --out grid"""
+
 DEFAULTS_DESCRIPTION = """\
 Print the named parameter presets of a model with units and meaning (like neurodynex3's
 print_default_parameters). Use a preset from Python as lifkit.LIF.preset("orhan") and in an
@@ -75,8 +101,19 @@ class _Parser(argparse.ArgumentParser):
         raise CommandError(f"{message}; see '{self.prog} --help'")
 
 
+def _positive(text: str) -> int:
+    """A whole number >= 1 (for --workers and --chunk-neurons)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be >= 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The ``lifkit`` argument parser with its ``run`` and ``defaults`` subcommands.
+    """The ``lifkit`` argument parser with its ``run``, ``sweep`` and ``defaults`` subcommands.
 
     >>> args = build_parser().parse_args(["run", "fig1.toml", "--out", "fig1"])
     >>> args.command, args.experiment, args.out, args.figure, args.force
@@ -100,7 +137,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-figure", dest="figure", action="store_false", help="skip figure.png (and matplotlib)"
     )
     run.add_argument("--force", action="store_true", help="replace a non-empty DIR")
-    run.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
+    run.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        help="a progress bar on stderr (default: on a terminal, for runs over a second)",
+    )
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="run an experiment file over a grid of parameter values",
+        description=SWEEP_DESCRIPTION,
+        epilog=SWEEP_EXAMPLES,
+        formatter_class=raw,
+    )
+    sweep.add_argument("experiment", metavar="EXPERIMENT.toml", help="the experiment file")
+    sweep.add_argument(
+        "--grid",
+        action="append",
+        required=True,
+        metavar="KEY=VALUES",
+        help="an axis: KEY=V1,V2,... or KEY=START:STOP:NUM (repeat for more axes)",
+    )
+    sweep.add_argument("--out", required=True, metavar="DIR", help="directory to create")
+    where = sweep.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=_positive, metavar="N", help="run on a local Dask cluster of N processes"
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDR", help="run on the Dask scheduler at ADDR (tcp://host:port)"
+    )
+    sweep.add_argument(
+        "--chunk-neurons", type=_positive, metavar="N", help="grid points per population run"
+    )
+    sweep.add_argument("--force", action="store_true", help="replace a non-empty DIR")
+    sweep.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        help="a progress bar on stderr (default: on a terminal, for runs over a second)",
+    )
 
     defaults = commands.add_parser(
         "defaults",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import Interrupted
 from ..experiment import load_experiment
 from ..results import Result
 from .errors import CommandError
@@ -17,13 +18,14 @@ def run_to_directory(
     *,
     figure: bool = True,
     force: bool = False,
-    progress: bool = False,
+    progress: bool | None = None,
 ) -> tuple[Result, list[str]]:
     """Load and run the experiment file ``path``, then write its files into ``out``.
 
     The file and ``out`` are checked before the run; the files are written into a hidden
     sibling that is renamed to ``out`` only when all are complete. Returns the result and
-    the names of the files written.
+    the names of the files written. Ctrl-C keeps the completed part of the run: its
+    files are written and the result has ``complete`` False.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as parent:
@@ -36,7 +38,10 @@ def run_to_directory(
     out = Path(out)
     experiment = load_experiment(path)
     check_output_dir(out, force=force)
-    result = experiment.run(progress=progress)
+    try:
+        result = experiment.run(progress=progress)
+    except Interrupted as stop:
+        result = stop.result
     try:
         with atomic_directory(out) as staging:
             files = write_outputs(experiment, result, staging, figure=figure)

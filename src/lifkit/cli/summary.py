@@ -37,8 +37,10 @@ def summarize(experiment: Experiment, result: Result) -> dict[str, Any]:
         "lifkit_version": version("lifkit"),
         "model": {"type": type(model).__name__, "parameters": model_parameters(model)},
         "stimulus": _stimulus_description(experiment),
+        "projections": _projections_description(experiment),
         "n_neurons": result.n_neurons,
         "duration_ms": result.duration,
+        "complete": result.complete,
         "dt_ms": result.dt,
         "seed": result.seed,
         "recorded_neurons": result.recorded.tolist(),
@@ -46,7 +48,8 @@ def summarize(experiment: Experiment, result: Result) -> dict[str, Any]:
         "rate_Hz": result.rates.tolist(),
         "mean_isi_ms": [_mean_isi(result.spike_train(i)) for i in range(result.n_neurons)],
     }
-    if isinstance(model, LIF) and isinstance(experiment.stimulus, Constant):
+    constant = isinstance(experiment.stimulus, Constant) and not experiment.projections
+    if isinstance(model, LIF) and constant:
         summary["analytic"] = _constant_input_theory(model, experiment.stimulus, result.n_neurons)
     return summary
 
@@ -70,8 +73,14 @@ def model_parameters(model: LIF) -> dict[str, dict[str, Any]]:
 
 def _stimulus_description(experiment: Experiment) -> Any:
     if experiment.source is not None:
-        return experiment.source.document["stimulus"]
-    return repr(experiment.stimulus)
+        return experiment.source.document.get("stimulus")
+    return None if experiment.stimulus is None else repr(experiment.stimulus)
+
+
+def _projections_description(experiment: Experiment) -> Any:
+    if experiment.source is not None:
+        return experiment.source.document.get("projection", [])
+    return [repr(p) for p in experiment.projections]
 
 
 def _mean_isi(spike_times: np.ndarray) -> float | None:

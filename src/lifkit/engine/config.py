@@ -12,3 +12,14 @@ BLOCK_NEURONS = 256
 
 #: Spike rate (Hz) the first spike buffers are sized for; they double when exceeded.
 EXPECTED_RATE_HZ = 100.0
+
+#: Synaptic events a window of a synaptic run holds at most (expected count; the window
+#: is shortened to fit, never below one step).
+WINDOW_EVENTS = 1_000_000
+
+#: Grid points per population run of a sweep in one process (bounds memory; Ctrl-C keeps
+#: the finished runs).
+SWEEP_CHUNK_NEURONS = 16_384
+
+#: Chunks per worker a distributed sweep aims for, so that workers finish together.
+SWEEP_CHUNKS_PER_WORKER = 4

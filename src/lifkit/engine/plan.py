@@ -13,9 +13,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..errors import ParameterError
-from ..models import LIF
+from ..models import LIF, AdaptiveLIF, AdEx
 from ..stimuli.base import Stimulus, TimeGrid
 from ..stimuli.lowering import lower_input
+from ._kernels.adex import ARG_PEAK_MAX, AdExParams
+from ._kernels.alif import ALIFParams
 from ._kernels.inputs import Drive
 from ._kernels.lif import LIFParams
 
@@ -36,6 +38,11 @@ class Plan:
     variables: tuple[str, ...]
     kernel: str
     n_neurons: int
+    #: Enlarges the state when the kernel reports a full buffer of it (a spike queue).
+    grow: Callable[[tuple[np.ndarray, ...]], tuple[np.ndarray, ...]] | None = None
+    #: The kernel's work per step in neuron updates, when not n_neurons (a synaptic run
+    #: also draws its Poisson sources and delivers its events).
+    updates_per_step: int | None = None
 
 
 def make_plan(model: Any, stimulus: Stimulus, grid: TimeGrid, n_neurons: int) -> Plan:
@@ -81,4 +88,91 @@ def lif_plan(model: LIF, stimulus: Stimulus, grid: TimeGrid, n_neurons: int) -> 
     return Plan(grid, params, drive, state, ("v", "I"), "lif", n_neurons)
 
 
-PLANNERS: dict[type, Callable[[Any, Stimulus, TimeGrid, int], Plan]] = {LIF: lif_plan}
+def alif_plan(model: AdaptiveLIF, stimulus: Stimulus, grid: TimeGrid, n_neurons: int) -> Plan:
+    """Broadcast an adaptive-LIF record and a stimulus to ``n_neurons`` kernel arrays.
+
+    The linear system z' = A z + f of x = v - E_L and y = R w has m = tr(A)/2,
+    B = A - m I = [[kappa, -1/tau_m], [alpha/tau_w, -kappa]] and B^2 = delta I. Its white
+    noise (intensity sigma on x) has the stationary covariance Sigma_inf that solves
+    A S + S A^T + diag(sigma^2/tau_m, 0) = 0:
+    S_xx = sigma^2 / (2 (1 + k)), S_xy = k S_xx, S_yy = alpha k S_xx with
+    k = alpha tau_m / ((1 + alpha) tau_w + tau_m).
+
+    >>> import lifkit as lk
+    >>> plan = alif_plan(lk.AdaptiveLIF.preset("soroush"), lk.Constant(0.3), TimeGrid(0.1, 5), 2)
+    >>> plan.kernel, plan.variables, plan.params.alpha.tolist()  # alpha = a R
+    ('alif', ('v', 'I', 'w'), [0.6, 0.6])
+    """
+    values = model.broadcast(n_neurons)
+    drive, sigma = lower_drive(stimulus, grid, values["R"])
+    tau_m, tau_w = values["tau_m"], values["tau_w"]
+    alpha = values["a"] * values["R"]
+    kappa = 0.5 * (1.0 / tau_w - 1.0 / tau_m)
+    k = alpha * tau_m / ((1.0 + alpha) * tau_w + tau_m)
+    sxx = sigma**2 / (2.0 * (1.0 + k))
+    params = ALIFParams(
+        tau_m=tau_m,
+        R=values["R"],
+        E_L=values["v_rest"],
+        x_reset=values["v_reset"] - values["v_rest"],
+        theta=values["v_th"] - values["v_rest"],
+        t_ref=values["t_ref"],
+        alpha=alpha,
+        tau_w=tau_w,
+        jump=values["R"] * values["b"],
+        sigma=sigma,
+        m=-0.5 * (1.0 / tau_m + 1.0 / tau_w),
+        kappa=kappa,
+        delta=kappa**2 - alpha / (tau_m * tau_w),
+        sxx=sxx,
+        sxy=k * sxx,
+        syy=alpha * k * sxx,
+    )
+    state = (
+        values["v_init"] - values["v_rest"],
+        values["R"] * values["w_init"],
+        np.full(n_neurons, -np.inf),
+    )
+    return Plan(grid, params, drive, state, ("v", "I", "w"), "alif", n_neurons)
+
+
+def adex_plan(model: AdEx, stimulus: Stimulus, grid: TimeGrid, n_neurons: int) -> Plan:
+    """Broadcast an AdEx record and a stimulus to ``n_neurons`` kernel arrays.
+
+    The cut lies ``arg_peak`` slope factors above v_T, at most ARG_PEAK_MAX of them.
+
+    >>> import lifkit as lk
+    >>> model = lk.AdEx.preset("soroush", v_peak=[0.0, 1e4])
+    >>> adex_plan(model, lk.Constant(0.3), TimeGrid(0.1, 5), 2).params.arg_peak.tolist()
+    [55.0, 700.0]
+    """
+    values = model.broadcast(n_neurons)
+    drive, sigma = lower_drive(stimulus, grid, values["R"])
+    delta_t = values["Delta_T"]
+    params = AdExParams(
+        tau_m=values["tau_m"],
+        R=values["R"],
+        E_L=values["v_rest"],
+        x_reset=values["v_reset"] - values["v_rest"],
+        x_T=values["v_T"] - values["v_rest"],
+        Delta_T=delta_t,
+        arg_peak=np.minimum((values["v_peak"] - values["v_T"]) / delta_t, ARG_PEAK_MAX),
+        t_ref=values["t_ref"],
+        alpha=values["a"] * values["R"],
+        tau_w=values["tau_w"],
+        jump=values["R"] * values["b"],
+        sigma=sigma,
+    )
+    state = (
+        values["v_init"] - values["v_rest"],
+        values["R"] * values["w_init"],
+        np.full(n_neurons, -np.inf),
+    )
+    return Plan(grid, params, drive, state, ("v", "I", "w"), "adex", n_neurons)
+
+
+PLANNERS: dict[type, Callable[[Any, Stimulus, TimeGrid, int], Plan]] = {
+    LIF: lif_plan,
+    AdaptiveLIF: alif_plan,
+    AdEx: adex_plan,
+}

@@ -11,8 +11,9 @@ import numpy as np
 from ..errors import ParameterError
 
 #: Every variable some model can record: membrane potential (mV), injected current
-#: without white noise (nA), adaptation current of adaptive models (nA).
-VARIABLES = ("v", "I", "w")
+#: without white noise (nA), adaptation current of adaptive models (nA), total synaptic
+#: current of runs with projections (nA).
+VARIABLES = ("v", "I", "w", "I_syn")
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,9 @@ class Record:
     """The recording request of a run.
 
     ``neurons``: indices whose traces are kept, or ``"all"``; ``variables``: any of
-    "v" (membrane potential, mV), "I" (injected current without white noise, nA) and,
-    for adaptive models, "w" (adaptation current, nA);
+    "v" (membrane potential, mV), "I" (injected current without white noise, nA),
+    for adaptive models "w" (adaptation current, nA) and for runs with projections
+    "I_syn" (total synaptic current, nA);
     ``stride``: keep every ``stride``-th step. Spikes of every neuron are always kept.
 
     >>> Record(neurons=[0, 3], stride=10)

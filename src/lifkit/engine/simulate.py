@@ -3,55 +3,71 @@
 from __future__ import annotations
 
 import secrets
-import sys
 from importlib import import_module
 from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import Interrupted, ParameterError
 from ..results import Result
+from ..stimuli import Constant
 from ..stimuli.base import Stimulus, TimeGrid, common_neurons
 from ..units import to_base
 from . import config
 from ._kernels import buffers
 from ._kernels.rng import seed_key
+from .network import check_projections, implied_neurons, synaptic_plan
 from .plan import Plan, make_plan, planner_for
+from .progress import check_progress, progress_reporter, stop_between_chunks
 from .record import Record
 from .sinks import MemorySink
 
 
 def simulate(
     model: Any,
-    stimulus: Stimulus,
+    stimulus: Stimulus | None = None,
     *,
     duration: Any,
     dt: Any = 0.1,
+    projections: Any = (),
     record: Record | None = None,
     seed: int | None = None,
     threads: int | None = None,
     chunk_steps: int | None = None,
     jit: bool | None = None,
-    progress: bool = False,
+    progress: Any = None,
+    neuron_offset: int = 0,
 ) -> Result:
     """Simulate ``model`` driven by ``stimulus`` for ``duration`` ms on a grid of ``dt`` ms.
 
     Main arguments:
         model: the neuron parameters (per-neuron arrays give a population).
-        stimulus: the injected current; its per-neuron values broadcast with the model's.
+        stimulus: the injected current; its per-neuron values broadcast with the model's
+            (None: no injected current).
         duration, dt: run length and step in ms (or strings like "100 ms");
             ``duration`` must be a whole number of steps.
+        projections: synaptic input, a list of :class:`lifkit.Projection` (LIF models);
+            presynaptic spikes arrive at their exact times and the synaptic currents are
+            integrated exactly. Adds the recordable variable "I_syn".
 
     Other arguments:
         record: which traces to keep (default: v and I of neuron 0, every step).
-        seed: seeds the white noise; None draws one (kept in ``Result.seed``).
+        seed: seeds the white noise, Poisson sources and random connectivity; None draws
+            one (kept in ``Result.seed``).
         threads: threads for the kernel (None: numba's default; 1: serial).
         chunk_steps: steps per kernel call (results do not depend on it).
         jit: force (True) or forbid (False) compilation; None compiles big runs only.
-        progress: print a progress bar on stderr.
+        progress: a bar on stderr: True always, None (default) on a terminal for runs
+            over a second, False never; or a callable ``progress(done_steps, n_steps)``.
+        neuron_offset: index of neuron 0 in a larger population whose noise this run
+            reproduces (neuron i draws that of neuron ``neuron_offset + i``).
 
     Subthreshold dynamics are integrated exactly and spike times are found inside the
     step, so with constant input every interspike interval equals the analytic period.
+
+    Ctrl-C stops the run after the chunk in progress and raises :class:`lifkit.Interrupted`
+    whose ``result`` holds the completed time (``complete`` False); a second Ctrl-C
+    interrupts at once.
 
     >>> import lifkit as lk
     >>> result = simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=100)
@@ -59,61 +75,95 @@ def simulate(
     13.862943611
     """
     planner_for(model)
+    stimulus = Constant(0.0) if stimulus is None else stimulus
     if not isinstance(stimulus, Stimulus):
         raise ParameterError("stimulus", stimulus, "must be a stimulus such as lk.Constant(1.0)")
     grid = _grid(duration, dt)
-    n_neurons = common_neurons({"model": model.n_neurons, "stimulus": stimulus.n_neurons})
+    projections = check_projections(projections)
+    n_neurons = common_neurons(
+        {
+            "model": model.n_neurons,
+            "stimulus": stimulus.n_neurons,
+            "weights": implied_neurons(projections),
+        }
+    )
     record = Record() if record is None else record
     recorded = record.indices(n_neurons)
     seed = secrets.randbits(63) if seed is None else _check_seed(seed)
-    plan = make_plan(model, stimulus, grid, n_neurons)
+    check_progress(progress)
+    neuron_offset = _check_offset(neuron_offset)
+    if projections:
+        plan = synaptic_plan(model, stimulus, grid, n_neurons, projections, seed)
+    else:
+        plan = make_plan(model, stimulus, grid, n_neurons)
     unknown = set(record.variables) - set(plan.variables)
     if unknown:
         raise ParameterError(
             "variables", sorted(unknown), f"{type(model).__name__} records {list(plan.variables)}"
         )
     steps = _chunk_steps(chunk_steps, grid.n_steps, n_neurons)
-    use_jit = grid.n_steps * n_neurons >= config.JIT_MIN_UPDATES if jit is None else jit
+    updates = grid.n_steps * (plan.updates_per_step or n_neurons)
+    use_jit = updates >= config.JIT_MIN_UPDATES if jit is None else jit
     n_samples = -(-grid.n_steps // record.stride)
     sink = MemorySink(len(plan.variables), n_samples, recorded.size)
     kernel = _kernel(plan.kernel, use_jit, threads)
-    runner = _Runner(plan, recorded, record.stride, seed, kernel, sink)
-    for k0 in range(0, grid.n_steps, steps):
-        runner.run(k0, min(grid.n_steps, k0 + steps))
-        if progress:
-            _show_progress(min(grid.n_steps, k0 + steps) / grid.n_steps)
+    runner = _Runner(plan, recorded, record.stride, seed, kernel, sink, neuron_offset)
+    done = 0
+    with stop_between_chunks() as stop, progress_reporter(progress, grid.n_steps, "run") as report:
+        while done < grid.n_steps and not stop.requested:
+            k1 = min(grid.n_steps, done + steps)
+            runner.run(done, k1)
+            done = k1
+            report(done)
     all_traces, neurons, times = sink.finish()
+    n_kept = -(-done // record.stride)  # samples of the completed steps
     traces = {
-        name: all_traces[j] if name in record.variables else None
+        name: all_traces[j, :n_kept] if name in record.variables else None
         for j, name in enumerate(plan.variables)
     }
-    return Result(
-        t=np.arange(n_samples) * record.stride * grid.dt,
+    result = Result(
+        t=np.arange(n_kept) * record.stride * grid.dt,
         v=traces["v"],
         I=traces["I"],
         w=traces.get("w"),
+        I_syn=traces.get("I_syn"),
+        projections=projections,
         recorded=recorded,
         spike_neurons=neurons,
         spike_times=times,
         n_neurons=n_neurons,
-        duration=grid.duration,
+        duration=done * grid.dt,
         dt=grid.dt,
         seed=seed,
         model=model,
+        complete=done == grid.n_steps,
     )
+    if not result.complete:
+        raise Interrupted(
+            f"stopped by Ctrl-C after {result.duration:g} of {grid.duration:g} ms", result
+        )
+    return result
 
 
 class _Runner:
     """Holds the state of one run, calls the kernel chunk by chunk and feeds the sink."""
 
     def __init__(
-        self, plan: Plan, recorded: np.ndarray, stride: int, seed: int, kernel: Any, sink: Any
+        self,
+        plan: Plan,
+        recorded: np.ndarray,
+        stride: int,
+        seed: int,
+        kernel: Any,
+        sink: Any,
+        neuron_offset: int = 0,
     ) -> None:
         self.plan, self.kernel, self.sink, self.stride = plan, kernel, sink, stride
+        self.neuron_offset = neuron_offset
         # numba types integers as int64: pass the key's bits as an int64 (same draws).
         self.key = np.array(seed_key(seed), dtype=np.uint64).view(np.int64)[()]
         n = plan.n_neurons
-        self.state = tuple(np.array(a, dtype=np.float64) for a in plan.state)
+        self.state = tuple(np.array(a, dtype=_state_dtype(a)) for a in plan.state)
         self.slot = np.full(n, -1, dtype=np.int64)
         self.slot[recorded] = np.arange(recorded.size)
         self.n_recorded = recorded.size
@@ -140,6 +190,7 @@ class _Runner:
                 k1,
                 grid.dt,
                 self.key,
+                self.neuron_offset,
                 config.BLOCK_NEURONS,
                 self.plan.params,
                 self.plan.drive,
@@ -151,9 +202,18 @@ class _Runner:
                 break
             for array, copy in zip(self.state, saved, strict=True):
                 array[:] = copy
-            self.capacity *= 2
+            if status == buffers.SPIKE_BUFFER_FULL:
+                self.capacity *= 2
+            else:  # a buffer of the plan's state is too small (e.g. a spike queue)
+                self.state = self.plan.grow(self.state)
+                saved = tuple(a.copy() for a in self.state)
         kept = np.arange(self.capacity) < spikes.stored[:, None]
         self.sink.add(first, traces, spikes.neuron[kept], spikes.time[kept])
+
+
+def _state_dtype(array: Any) -> Any:
+    """Integer state (queue cursors) stays int64; everything else is float64."""
+    return np.int64 if np.asarray(array).dtype.kind in "iu" else np.float64
 
 
 def _kernel(module: str, use_jit: bool, threads: int | None) -> Any:
@@ -202,10 +262,11 @@ def _check_seed(seed: Any) -> int:
     return int(seed)
 
 
-def _show_progress(fraction: float) -> None:
-    width = 30
-    filled = round(width * fraction)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {100 * fraction:5.1f}%")
-    if fraction >= 1.0:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
+def _check_offset(neuron_offset: Any) -> int:
+    if (
+        isinstance(neuron_offset, bool)
+        or not isinstance(neuron_offset, (int, np.integer))
+        or neuron_offset < 0
+    ):
+        raise ParameterError("neuron_offset", neuron_offset, "must be a whole number >= 0")
+    return int(neuron_offset)

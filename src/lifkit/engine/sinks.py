@@ -30,11 +30,12 @@ class MemorySink:
     ) -> None:
         """Store one chunk: trace samples from run sample ``first_sample`` on, and spikes."""
         self.traces[:, first_sample : first_sample + traces.shape[1]] = traces
-        self._spikes.append((neurons, times))
+        order = np.lexsort((neurons, times))  # chunks come in time order: sort each once
+        self._spikes.append((neurons[order], times[order]))
 
     def finish(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(traces, spike neurons, spike times), spikes sorted by time then neuron."""
-        neurons = np.concatenate([c[0] for c in self._spikes] or [np.empty(0, np.int64)])
-        times = np.concatenate([c[1] for c in self._spikes] or [np.empty(0)])
-        order = np.lexsort((neurons, times))
-        return self.traces, neurons[order], times[order]
+        chunks, self._spikes = self._spikes, []
+        neurons = np.concatenate([c[0] for c in chunks] or [np.empty(0, np.int64)])
+        times = np.concatenate([c[1] for c in chunks] or [np.empty(0)])
+        return self.traces, neurons, times

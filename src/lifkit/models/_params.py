@@ -91,6 +91,10 @@ class ParameterRecord:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable; use .replace({name}=...)")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the constructor call of the canonical values (for Dask and processes)."""
+        return (_rebuild, (type(self), dict(self._values)))
+
     def values(self) -> dict[str, np.ndarray]:
         """The canonical parameters as a name -> array mapping (base units)."""
         return dict(self._values)
@@ -159,3 +163,8 @@ class ParameterRecord:
             shown = f"{value:g}" if isinstance(value, float) else f"<{len(value)} values>"
             parts.append(f"{field.name}={shown} {unit}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+
+def _rebuild(cls: type[ParameterRecord], values: dict[str, np.ndarray]) -> ParameterRecord:
+    """Unpickle a record: canonical names are constructor keywords, as in ``replace``."""
+    return cls(**values)

@@ -1,4 +1,5 @@
-"""Closed forms: LIF solution, first spike time, period, rate, rheobase, frequency response."""
+"""Closed forms: LIF solution, first spike time, period, rate, rheobase, frequency response,
+and the stationary rate and ISI CV under white noise (Siegert / Brunel 2000)."""
 
 from .lif import (
     FrequencyResponse,
@@ -9,6 +10,7 @@ from .lif import (
     rheobase,
     subthreshold_response,
 )
+from .noise import siegert_cv, siegert_rate
 
 __all__ = [
     "FrequencyResponse",
@@ -17,5 +19,7 @@ __all__ = [
     "membrane_potential",
     "period",
     "rheobase",
+    "siegert_cv",
+    "siegert_rate",
     "subthreshold_response",
 ]

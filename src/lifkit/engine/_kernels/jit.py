@@ -6,6 +6,9 @@ globals that point at compiled helpers and compiles it with ``numba.njit(cache=T
 the parallel variant of a chunk function also swaps ``range`` for ``numba.prange``.
 Importing it imports numba.
 
+A kernel module may name functions in a tuple ``INLINE``: numba inlines them into their
+callers before compiling, so that a loop calling them can vectorise.
+
 numba's on-disk cache checks only the compiled function's own source file, so a cached
 kernel would keep an old copy of a changed helper. The cache therefore lives in a folder
 named by a fingerprint of every kernel source and the numba version (under
@@ -24,9 +27,9 @@ from typing import Any
 
 import numba
 
-from . import buffers, inputs, lif, rng
+from . import adex, alif, buffers, events, expdiff, inputs, lif, rng, synaptic
 
-_KERNEL_MODULES = (rng, buffers, inputs, lif)
+_KERNEL_MODULES = (rng, buffers, inputs, lif, alif, adex, expdiff, events, synaptic)
 
 
 def cache_dir() -> Path:
@@ -54,22 +57,38 @@ def _caching_into(folder: Path) -> Iterator[None]:
 
 
 @cache
-def _compiled_helpers() -> dict[str, Any]:
-    """Every kernel function of every kernel module, compiled, by name."""
+def _compiled_helpers() -> dict[str, dict[str, Any]]:
+    """Every kernel function of every kernel module, compiled, by module and name.
+
+    Modules may reuse a name (each family has its ``run_chunk``): a module's functions
+    see its own compiled functions and those it imports from earlier modules.
+    """
     with _caching_into(cache_dir()):
         return _compile_all()
 
 
-def _compile_all() -> dict[str, Any]:
-    compiled: dict[str, Any] = {}
+def _compile_all() -> dict[str, dict[str, Any]]:
+    compiled: dict[str, dict[str, Any]] = {}
     for module in _KERNEL_MODULES:
-        namespace = dict(vars(module))
-        namespace.update(compiled)
+        namespace = {**vars(module), **_imported(module, compiled)}
+        inline = getattr(module, "INLINE", ())
+        own: dict[str, Any] = {}
         for name, obj in vars(module).items():
             if isinstance(obj, types.FunctionType) and obj.__module__ == module.__name__:
-                compiled[name] = numba.njit(cache=True)(_rebuild(obj, namespace, name))
-                namespace[name] = compiled[name]
+                options = {"inline": "always"} if name in inline else {}
+                own[name] = numba.njit(cache=True, **options)(_rebuild(obj, namespace, name))
+                namespace[name] = own[name]
+        compiled[module.__name__] = own
     return compiled
+
+
+def _imported(module: types.ModuleType, compiled: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The compiled versions of the functions ``module`` imports from other kernel modules."""
+    return {
+        name: compiled[obj.__module__][obj.__name__]
+        for name, obj in vars(module).items()
+        if isinstance(obj, types.FunctionType) and obj.__module__ in compiled
+    }
 
 
 def _rebuild(function: types.FunctionType, namespace: dict[str, Any], name: str) -> Any:
@@ -83,10 +102,11 @@ def _rebuild(function: types.FunctionType, namespace: dict[str, Any], name: str)
 def chunk_function(module_name: str, name: str, parallel: bool) -> Callable[..., int]:
     """The compiled chunk function ``name`` of a kernel module, serial or parallel."""
     module = {m.__name__.rsplit(".", 1)[1]: m for m in _KERNEL_MODULES}[module_name]
-    helpers = _compiled_helpers()
+    compiled = _compiled_helpers()
     if not parallel:
-        return helpers[name]
-    namespace = {**vars(module), **helpers, "prange": numba.prange}
+        return compiled[module.__name__][name]
+    own = compiled[module.__name__]
+    namespace = {**vars(module), **_imported(module, compiled), **own, "prange": numba.prange}
     function = _rebuild(getattr(module, name), namespace, f"{name}_parallel")
     with _caching_into(cache_dir()):
         return numba.njit(cache=True, parallel=True)(function)

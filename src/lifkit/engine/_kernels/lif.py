@@ -88,68 +88,86 @@ def _solve_monotone(lo, hi, a, b, c, tau, theta):
     return s
 
 
-def run_neuron(i, k0, k1, dt, key, p, drive, x_state, ref_end, rec, spikes, block):
-    """Advance neuron i over steps [k0, k1); returns OK or SPIKE_BUFFER_FULL.
+def run_neurons(
+    i0, i1, k0, k1, dt, key, neuron_offset, p, drive, x_state, ref_end, rec, spikes, block
+):
+    """Advance neurons [i0, i1) over steps [k0, k1); returns OK or SPIKE_BUFFER_FULL.
 
+    Neuron i's noise is that of neuron ``neuron_offset + i`` of the whole population.
     ``x_state`` holds v - v_rest (kept relative so that chunking never re-rounds it).
+
+    One call runs a whole block: a numba call costs a reference-count update per array
+    argument, which would rival the work of a short chunk if paid per neuron. Per-neuron
+    constants are read once, and a drive without waveforms or sampled input (constant
+    within the run) skips the per-step drive arithmetic; the values computed are the same.
     """
-    tau = p.tau[i]
-    theta = p.v_th[i] - p.v_rest[i]
-    x_reset = p.v_reset[i] - p.v_rest[i]
-    sigma = p.sigma[i]
-    x = x_state[i]
-    r_end = ref_end[i]
-    slot = rec.slot[i]
-    offset = drive.offset[i]
     n_waves = drive.gain.shape[0]
     has_sampled = drive.sampled.shape[0] > 0
-    for k in range(k0, k1):
-        t0 = k * dt
+    constant_drive = n_waves == 0 and not has_sampled
+    for i in range(i0, i1):
+        tau = p.tau[i]
+        v_rest = p.v_rest[i]
+        theta = p.v_th[i] - v_rest
+        x_reset = p.v_reset[i] - v_rest
+        t_ref = p.t_ref[i]
+        decay_dt = p.decay[i]
+        sigma = p.sigma[i]
+        noise_sd = p.noise_sd[i]
+        g = neuron_offset + i  # the neuron's global index keys its noise
+        x = x_state[i]
+        r_end = ref_end[i]
+        slot = rec.slot[i]
+        offset = drive.offset[i]
         a = offset
-        e = offset
-        for j in range(n_waves):
-            a += drive.gain[j, i] * drive.wave_start[j, k]
-            e += drive.gain[j, i] * drive.wave_end[j, k]
-        if has_sampled:
-            a += drive.sampled[k, i]
-            e += drive.sampled[k, i]
-        if slot >= 0 and k % rec.stride == 0:
-            sample = k // rec.stride - rec.first_sample
-            rec.traces[0, sample, slot] = x + p.v_rest[i]
-            rec.traces[1, sample, slot] = a / p.R[i]
-        b = (e - a) / dt
-        s = 0.0
-        if r_end > t0:
-            x = x_reset
-            if r_end >= t0 + dt:
-                continue
-            s = r_end - t0
-        segment = 0
-        while True:
-            h = dt - s
-            a_s = a + b * s
-            decay = p.decay[i] if s == 0.0 else math.exp(-h / tau)
-            x_end = advance(x, a_s, b, tau, h, decay)
-            if sigma > 0.0:
-                sd = p.noise_sd[i] if s == 0.0 else sigma * math.sqrt(0.5 * (1.0 - decay * decay))
-                x_end += sd * normal(key, i, k, 2 * segment)
-                s_cross = noisy_crossing(x, x_end, h, sd, theta, key, i, k, 2 * segment + 1)
-            else:
-                s_cross = crossing_time(x, x_end, a_s, b, tau, h, theta)
-            if s_cross < 0.0:
-                x = x_end
-                break
-            t_spike = t0 + s + s_cross
-            if store_spike(spikes, block, i, t_spike) != OK:
-                return SPIKE_BUFFER_FULL
-            x = x_reset
-            r_end = t_spike + p.t_ref[i]
-            if r_end >= t0 + dt:
-                break
-            s = max(r_end - t0, s + s_cross)
-            segment += 1
-    x_state[i] = x
-    ref_end[i] = r_end
+        b = (offset - offset) / dt
+        for k in range(k0, k1):
+            t0 = k * dt
+            if not constant_drive:
+                a = offset
+                e = offset
+                for j in range(n_waves):
+                    a += drive.gain[j, i] * drive.wave_start[j, k]
+                    e += drive.gain[j, i] * drive.wave_end[j, k]
+                if has_sampled:
+                    a += drive.sampled[k, i]
+                    e += drive.sampled[k, i]
+                b = (e - a) / dt
+            if slot >= 0 and k % rec.stride == 0:
+                sample = k // rec.stride - rec.first_sample
+                rec.traces[0, sample, slot] = x + v_rest
+                rec.traces[1, sample, slot] = a / p.R[i]
+            s = 0.0
+            if r_end > t0:
+                x = x_reset
+                if r_end >= t0 + dt:
+                    continue
+                s = r_end - t0
+            segment = 0
+            while True:
+                h = dt - s
+                a_s = a + b * s
+                decay = decay_dt if s == 0.0 else math.exp(-h / tau)
+                x_end = advance(x, a_s, b, tau, h, decay)
+                if sigma > 0.0:
+                    sd = noise_sd if s == 0.0 else sigma * math.sqrt(0.5 * (1.0 - decay * decay))
+                    x_end += sd * normal(key, g, k, 2 * segment)
+                    s_cross = noisy_crossing(x, x_end, h, sd, theta, key, g, k, 2 * segment + 1)
+                else:
+                    s_cross = crossing_time(x, x_end, a_s, b, tau, h, theta)
+                if s_cross < 0.0:
+                    x = x_end
+                    break
+                t_spike = t0 + s + s_cross
+                if store_spike(spikes, block, i, t_spike) != OK:
+                    return SPIKE_BUFFER_FULL
+                x = x_reset
+                r_end = t_spike + t_ref
+                if r_end >= t0 + dt:
+                    break
+                s = max(r_end - t0, s + s_cross)
+                segment += 1
+        x_state[i] = x
+        ref_end[i] = r_end
     return OK
 
 
@@ -172,8 +190,11 @@ def noisy_crossing(x0, x_end, h, sd, theta, key, i, k, stream):
     return -1.0
 
 
-def run_chunk(k0, k1, dt, key, block, p, drive, x_state, ref_end, rec, spikes):
+def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, x_state, ref_end, rec, spikes):
     """Advance every neuron over steps [k0, k1), blocks of ``block`` neurons in parallel.
+
+    Neuron i draws the noise of neuron ``neuron_offset + i`` (the global index of a
+    population split into parts), so a part reproduces its neurons' spikes exactly.
 
     Returns OK, or SPIKE_BUFFER_FULL when a block's spike buffer overflowed (the caller
     restores the state and runs the chunk again with larger buffers).
@@ -182,9 +203,9 @@ def run_chunk(k0, k1, dt, key, block, p, drive, x_state, ref_end, rec, spikes):
     n_blocks = (n + block - 1) // block
     status = np.zeros(n_blocks, dtype=np.int64)
     for bi in prange(n_blocks):
-        for i in range(bi * block, min(n, (bi + 1) * block)):
-            status_i = run_neuron(i, k0, k1, dt, key, p, drive, x_state, ref_end, rec, spikes, bi)
-            if status_i != OK:
-                status[bi] = SPIKE_BUFFER_FULL
-                break
+        i0 = bi * block
+        i1 = min(n, i0 + block)
+        status[bi] = run_neurons(
+            i0, i1, k0, k1, dt, key, neuron_offset, p, drive, x_state, ref_end, rec, spikes, bi
+        )
     return SPIKE_BUFFER_FULL if status.max() > 0 else OK

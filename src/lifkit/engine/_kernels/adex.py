@@ -1,0 +1,553 @@
+"""The AdEx step kernel (plain Python in numba's nopython subset).
+
+Works on x = v - E_L and y = R w (both mV). Between events, with alpha = a R,
+
+    tau_m dx/dt = -x + Delta_T exp((x - x_T) / Delta_T) - y + u(s),
+    tau_w dy/dt = alpha x - y,
+
+and the drive u = R I linear within a step, u(s) = c + d s.
+
+Scheme. A step that starts and ends below v_T + FAST_ARG Delta_T, where the exponential
+term is either small or varies gently (local error estimate below FAST_TOL), is one
+classical Runge-Kutta step (order 4) at the user's dt. Every other step -- the upswing,
+a refractory period that ends, a step with a spike -- is integrated by embedded
+Dormand-Prince 5(4) sub-steps with error control (ATOL, TTOL), which stop at the cut:
+
+* below v_T in x;
+* from v_T on in z = exp(-(x - x_T)/Delta_T), in which the blow-up of x is a regular
+  zero crossing (dz/dt -> -1/tau_m as z -> 0):
+
+      tau_m Delta_T dz/dt = z (x + y - u) - Delta_T,   x = x_T - Delta_T ln z.
+
+  The spike is where z reaches z_peak = exp(-(v_peak - v_T)/Delta_T), located by
+  bisecting the sub-step's length (regula falsi, Illinois). When v_peak lies more than
+  ARG_PEAK_MAX Delta_T above v_T, z_peak would underflow and the cut is taken at
+  v_T + ARG_PEAK_MAX Delta_T, which the trajectory reaches less than
+  tau_m exp(-ARG_PEAK_MAX) ms before v_peak.
+
+No exponential is ever taken of an argument above ARG_CAP: in x the argument is capped
+(a stage beyond the cap belongs to a sub-step that is rejected), and in z, x is bounded
+by the cut. White noise (intensity sigma, Brunel convention) is an additive increment
+sigma sqrt((1 - exp(-2 h / tau_m)) / 2) N(0, 1) added to x at the end of each spike-free
+stretch h of a step (the Ornstein-Uhlenbeck variance of the leak; weak order 1).
+"""
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from .buffers import OK, SPIKE_BUFFER_FULL, store_spike
+from .rng import normal
+
+prange = range  # replaced by numba.prange in the parallel jitted copy
+#: Inlined when compiled, so that the loop of fast steps over a block vectorises.
+INLINE = ("exp_vec", "exp_near", "fast_step")
+
+#: A fast (fixed-step RK4) step must keep (x - x_T)/Delta_T <= FAST_ARG at its ends, and
+#: its local error estimate Delta_T e^{(x - x_T)/Delta_T} u^4 dt / tau_m, with u the
+#: largest change of that exponent over a stage (at most 1), must stay below FAST_TOL mV.
+FAST_ARG = 2.0
+FAST_TOL = 1e-5
+#: Error per Dormand-Prince sub-step: ATOL mV in x and y; in z see z_tolerance, which
+#: bounds the error of the cut's time by TTOL ms.
+ATOL = 1e-10
+TTOL = 1e-10
+#: Sub-steps shorter than this (ms) are accepted whatever their error, so that a step
+#: always completes.
+H_MIN = 1e-12
+#: Largest exponent evaluated; largest distance of the cut above v_T in units of Delta_T.
+ARG_CAP = 50.0
+ARG_PEAK_MAX = 700.0
+#: An x sub-step must end below v_T + X_FORM_MAX Delta_T (and half-way to the cut).
+X_FORM_MAX = 1.0
+
+# exp_vec: log2(e), ln 2 in two parts (fdlibm), and 2^k for k = -1075 ... 700 / ln 2.
+LOG2E = 1.4426950408889634
+LN2_HI = 6.93147180369123816490e-01
+LN2_LO = 1.90821492927058770002e-10
+POW2_OFFSET = 1075
+POW2 = np.ldexp(1.0, np.arange(-POW2_OFFSET, 1011))
+
+# Dormand & Prince (1980) RK5(4)7M: nodes, stages, 5th-order weights, error weights.
+C2, C3, C4, C5 = 0.2, 0.3, 0.8, 8.0 / 9.0
+A21 = 0.2
+A31, A32 = 3.0 / 40.0, 9.0 / 40.0
+A41, A42, A43 = 44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0
+A51, A52, A53, A54 = 19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0
+A61, A62, A63 = 9017.0 / 3168.0, -355.0 / 33.0, 46732.0 / 5247.0
+A64, A65 = 49.0 / 176.0, -5103.0 / 18656.0
+B1, B3, B4, B5, B6 = 35.0 / 384.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0
+E1, E3, E4 = -71.0 / 57600.0, 71.0 / 16695.0, -71.0 / 1920.0
+E5, E6, E7 = 17253.0 / 339200.0, -22.0 / 525.0, 1.0 / 40.0
+
+
+class AdExParams(NamedTuple):
+    """Per-neuron constants, each a float64 array of length n_neurons."""
+
+    tau_m: np.ndarray  # ms
+    R: np.ndarray  # MΩ
+    E_L: np.ndarray  # mV
+    x_reset: np.ndarray  # v_reset - E_L, mV
+    x_T: np.ndarray  # v_T - E_L, mV
+    Delta_T: np.ndarray  # mV
+    arg_peak: np.ndarray  # min((v_peak - v_T) / Delta_T, ARG_PEAK_MAX)
+    t_ref: np.ndarray  # ms
+    alpha: np.ndarray  # a R
+    tau_w: np.ndarray  # ms
+    jump: np.ndarray  # R b, mV
+    sigma: np.ndarray  # white-noise intensity, mV (Brunel convention)
+
+
+def rhs(in_z, v, y, u, tau_m, tau_w, alpha, x_T, delta_t, z_peak):
+    """(dv/dt, dy/dt) with v = x (in_z False) or v = z (in_z True)."""
+    if in_z:
+        x = x_T - delta_t * math.log(max(v, z_peak))
+        return (v * (x + y - u) - delta_t) / (delta_t * tau_m), (alpha * x - y) / tau_w
+    e = math.exp(min((v - x_T) / delta_t, ARG_CAP))
+    return (delta_t * e - v - y + u) / tau_m, (alpha * v - y) / tau_w
+
+
+def dp5(in_z, v, y, h, c, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak):
+    """One Dormand-Prince step of length h from (v, y) under the drive c + d s.
+
+    Returns (v1, y1, error estimate of v, error estimate of y).
+    """
+    k1v, k1y = rhs(in_z, v, y, c, tau_m, tau_w, alpha, x_T, delta_t, z_peak)
+    k2v, k2y = rhs(
+        in_z,
+        v + h * A21 * k1v,
+        y + h * A21 * k1y,
+        c + d * C2 * h,
+        tau_m,
+        tau_w,
+        alpha,
+        x_T,
+        delta_t,
+        z_peak,
+    )
+    k3v, k3y = rhs(
+        in_z,
+        v + h * (A31 * k1v + A32 * k2v),
+        y + h * (A31 * k1y + A32 * k2y),
+        c + d * C3 * h,
+        tau_m,
+        tau_w,
+        alpha,
+        x_T,
+        delta_t,
+        z_peak,
+    )
+    k4v, k4y = rhs(
+        in_z,
+        v + h * (A41 * k1v + A42 * k2v + A43 * k3v),
+        y + h * (A41 * k1y + A42 * k2y + A43 * k3y),
+        c + d * C4 * h,
+        tau_m,
+        tau_w,
+        alpha,
+        x_T,
+        delta_t,
+        z_peak,
+    )
+    k5v, k5y = rhs(
+        in_z,
+        v + h * (A51 * k1v + A52 * k2v + A53 * k3v + A54 * k4v),
+        y + h * (A51 * k1y + A52 * k2y + A53 * k3y + A54 * k4y),
+        c + d * C5 * h,
+        tau_m,
+        tau_w,
+        alpha,
+        x_T,
+        delta_t,
+        z_peak,
+    )
+    k6v, k6y = rhs(
+        in_z,
+        v + h * (A61 * k1v + A62 * k2v + A63 * k3v + A64 * k4v + A65 * k5v),
+        y + h * (A61 * k1y + A62 * k2y + A63 * k3y + A64 * k4y + A65 * k5y),
+        c + d * h,
+        tau_m,
+        tau_w,
+        alpha,
+        x_T,
+        delta_t,
+        z_peak,
+    )
+    v1 = v + h * (B1 * k1v + B3 * k3v + B4 * k4v + B5 * k5v + B6 * k6v)
+    y1 = y + h * (B1 * k1y + B3 * k3y + B4 * k4y + B5 * k5y + B6 * k6y)
+    k7v, k7y = rhs(in_z, v1, y1, c + d * h, tau_m, tau_w, alpha, x_T, delta_t, z_peak)
+    err_v = h * (E1 * k1v + E3 * k3v + E4 * k4v + E5 * k5v + E6 * k6v + E7 * k7v)
+    err_y = h * (E1 * k1y + E3 * k3y + E4 * k4y + E5 * k5y + E6 * k6y + E7 * k7y)
+    return v1, y1, err_v, err_y
+
+
+def exp_vec(x):
+    """exp(x) for x <= 700 by arithmetic alone, so that a loop calling it vectorises.
+
+    x = k ln 2 + r with |r| <= ln(2)/2 (Cody & Waite's two-part ln 2), exp(r) by its
+    Taylor polynomial of degree 12 (Estrin), 2^k from a table: within about 2 ulp of
+    math.exp, and 0 from -745 down.
+    """
+    x = max(x, -745.0)
+    k = math.floor(x * LOG2E + 0.5)
+    r = (x - k * LN2_HI) - k * LN2_LO
+    r2 = r * r
+    r4 = r2 * r2
+    low = ((1.0 + r) + r2 * (0.5 + r * (1.0 / 6.0))) + r4 * (
+        (1.0 / 24.0 + r * (1.0 / 120.0)) + r2 * (1.0 / 720.0 + r * (1.0 / 5040.0))
+    )
+    high = (
+        (1.0 / 40320.0 + r * (1.0 / 362880.0)) + r2 * (1.0 / 3628800.0 + r * (1.0 / 39916800.0))
+    ) + r4 * (1.0 / 479001600.0)
+    return (low + (r4 * r4) * high) * POW2[int(k) + POW2_OFFSET]
+
+
+def exp_near(u):
+    """exp(u) for |u| <= 1: Taylor polynomial of degree 8 by Estrin's scheme.
+
+    Relative error 3e-15 at |u| = 0.1, 5e-9 at 1/2 and 3e-6 at 1, where a fast step is
+    only kept if the exponential term is tiny (FAST_TOL): its effect stays below 1e-10 mV.
+    """
+    u2 = u * u
+    u4 = u2 * u2
+    low = (1.0 + u) + u2 * (0.5 + u * (1.0 / 6.0))
+    mid = (1.0 / 24.0 + u * (1.0 / 120.0)) + u2 * (1.0 / 720.0 + u * (1.0 / 5040.0))
+    return low + u4 * (mid + u4 * (1.0 / 40320.0))
+
+
+def fast_step(x, y, h, c, d, inv_tau_m, inv_tau_w, alpha, x_T, delta_t, inv_delta, arg_max):
+    """One classical RK4 step from (x - x_T)/Delta_T <= arg_max; returns (x1, y1, ok).
+
+    The exponential term e1 = Delta_T exp((x - x_T)/Delta_T) is taken at the start by
+    exp_vec; at the later stages it is e1 times exp_near of the stage's change of
+    (x - x_T)/Delta_T, so the step has no call and vectorises over neurons. ok is False
+    (and the step must be redone with error control) when a stage changes that exponent
+    by more than 1, the local error estimate e1 u^4 h / tau_m exceeds FAST_TOL, or the
+    step would end above arg_max; the exponent is capped at arg_max and its changes
+    clipped to [-1, 1], so a declined step stays finite.
+    """
+    e1 = delta_t * exp_vec(min((x - x_T) * inv_delta, arg_max))
+    k1x = (e1 - x - y + c) * inv_tau_m
+    k1y = (alpha * x - y) * inv_tau_w
+    u2 = 0.5 * h * k1x * inv_delta
+    um = c + 0.5 * d * h
+    x2 = x + 0.5 * h * k1x
+    y2 = y + 0.5 * h * k1y
+    k2x = (e1 * exp_near(min(max(u2, -1.0), 1.0)) - x2 - y2 + um) * inv_tau_m
+    k2y = (alpha * x2 - y2) * inv_tau_w
+    u3 = 0.5 * h * k2x * inv_delta
+    x3 = x + 0.5 * h * k2x
+    y3 = y + 0.5 * h * k2y
+    k3x = (e1 * exp_near(min(max(u3, -1.0), 1.0)) - x3 - y3 + um) * inv_tau_m
+    k3y = (alpha * x3 - y3) * inv_tau_w
+    u4 = h * k3x * inv_delta
+    x4 = x + h * k3x
+    y4 = y + h * k3y
+    k4x = (e1 * exp_near(min(max(u4, -1.0), 1.0)) - x4 - y4 + c + d * h) * inv_tau_m
+    k4y = (alpha * x4 - y4) * inv_tau_w
+    h6 = h * (1.0 / 6.0)
+    x1 = x + h6 * (k1x + 2.0 * (k2x + k3x) + k4x)
+    y1 = y + h6 * (k1y + 2.0 * (k2y + k3y) + k4y)
+    spread = max(abs(u2), abs(u3), abs(u4))
+    u4th = spread * spread * spread * spread
+    ok = (spread <= 1.0) & (e1 * u4th * h * inv_tau_m <= FAST_TOL) & (x1 <= x_T + arg_max * delta_t)
+    return x1, y1, ok
+
+
+def integrate(x, y, s, s_end, c, d, tau_m, tau_w, alpha, x_T, delta_t, arg_peak):
+    """Integrate from s to s_end (ms into the step) with error control, stopping at a cut.
+
+    Returns (x, y, s_stop, spiked): the state at s_stop, which is s_end or the cut.
+    """
+    z_peak = math.exp(-arg_peak)
+    x_form_max = min(X_FORM_MAX, 0.5 * arg_peak)
+    h = s_end - s
+    while s < s_end:
+        h = min(h, s_end - s)
+        c_s = c + d * s
+        if x >= x_T:
+            z = math.exp(-(x - x_T) / delta_t)
+            z1, y1, err_v, err_y = dp5(
+                True, z, y, h, c_s, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak
+            )
+            tol_z = z_tolerance(x + y - c_s, tau_m, delta_t)
+            err = max(abs(err_v) / tol_z, abs(err_y) / ATOL)
+            if err <= 1.0 or h <= H_MIN:
+                if z1 <= z_peak:
+                    theta, y_cut = locate_cut(
+                        z, y, h, c_s, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak
+                    )
+                    return x_T + arg_peak * delta_t, y_cut, s + theta, True
+                x = x_T - delta_t * math.log(z1)
+                y = y1
+                s = s_end if h >= s_end - s else s + h
+        else:
+            x1, y1, err_v, err_y = dp5(
+                False, x, y, h, c_s, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak
+            )
+            if (x1 - x_T) / delta_t > x_form_max:  # past v_T: retry shorter, then go to z
+                h = 0.5 * h
+                continue
+            err = max(abs(err_v), abs(err_y)) / ATOL
+            if err <= 1.0 or h <= H_MIN:
+                x = x1
+                y = y1
+                s = s_end if h >= s_end - s else s + h
+        h = h * min(5.0, max(0.2, 0.9 * (err + 1e-30) ** -0.2))
+    return x, y, s_end, False
+
+
+def z_tolerance(gap, tau_m, delta_t):
+    """Error allowed per sub-step in z, where x + y - u = gap.
+
+    ATOL / Delta_T keeps x to ATOL where z >= 1; TTOL / tau_m keeps the cut's time to TTOL
+    (|dz/dt| >= 1/tau_m near it); and a tenth of Delta_T / |gap|, the distance of z's
+    attractor -Delta_T / gap from 0, stops an explicit step at its stability limit from
+    hovering above the cut when the upswing is stiff (tiny Delta_T).
+    """
+    tol = min(ATOL / delta_t, TTOL / tau_m)
+    if gap != 0.0:
+        tol = min(tol, 0.1 * delta_t / abs(gap))
+    return tol
+
+
+def locate_cut(z, y, h, c, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak):
+    """(theta, y(theta)) with z(theta) = z_peak in (0, h], from the Dormand-Prince step of
+    each trial length (regula falsi with the Illinois modification)."""
+    lo = 0.0
+    g_lo = z - z_peak
+    hi = h
+    z_hi, y_hi, _, _ = dp5(True, z, y, h, c, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak)
+    g_hi = z_hi - z_peak
+    side = 0
+    for _ in range(100):
+        if g_hi == 0.0 or hi - lo <= 1e-14 * (1.0 + hi):
+            break
+        theta = (lo * g_hi - hi * g_lo) / (g_hi - g_lo)
+        if not (lo < theta < hi):
+            theta = 0.5 * (lo + hi)
+        z_t, y_t, _, _ = dp5(True, z, y, theta, c, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak)
+        if z_t > z_peak:
+            lo = theta
+            g_lo = z_t - z_peak
+            if side == -1:
+                g_hi *= 0.5
+            side = -1
+        else:
+            hi = theta
+            g_hi = z_t - z_peak
+            y_hi = y_t
+            if side == 1:
+                g_lo *= 0.5
+            side = 1
+    return hi, y_hi
+
+
+def relax(y, y_inf, h, tau_w):
+    """y after h ms of tau_w dy/dt = y_inf - y (the adaptation while v is clamped)."""
+    return y_inf + (y - y_inf) * math.exp(-h / tau_w)
+
+
+def noise_kick(x, h, sigma, tau_m, key, g, k, segment):
+    """x plus the white-noise increment of a stretch of h ms."""
+    sd = sigma * math.sqrt(-0.5 * math.expm1(-2.0 * h / tau_m))
+    return x + sd * normal(key, g, k, 2 * segment)
+
+
+def advance(x, y, r_end, s, t0, dt, c, d, q, key, g, k, segment):
+    """Advance from s ms into step k to its end or to the next spike, whichever is first.
+
+    ``q`` holds the neuron's constants (tau_m, tau_w, alpha, x_T, Delta_T, arg_peak,
+    x_reset, t_ref, jump, sigma). Returns (x, y, r_end, s, t_spike): after a spike at
+    t_spike the state is reset and s is the spike's time in the step; t_spike is -1.0
+    when the step ended without one.
+    """
+    tau_m, tau_w, alpha, x_T, delta_t, arg_peak, x_reset, t_ref, jump, sigma = q
+    if r_end > t0 + s:
+        hold = min(r_end - t0, dt)
+        y = relax(y, alpha * x_reset, hold - s, tau_w)
+        x = x_reset
+        s = hold
+        if s >= dt:
+            return x, y, r_end, dt, -1.0
+    x, y, s_stop, spiked = integrate(x, y, s, dt, c, d, tau_m, tau_w, alpha, x_T, delta_t, arg_peak)
+    if not spiked:
+        if sigma > 0.0:
+            x = noise_kick(x, dt - s, sigma, tau_m, key, g, k, segment)
+        if x < x_T + arg_peak * delta_t:
+            return x, y, r_end, dt, -1.0
+        s_stop = dt
+    t_spike = t0 + s_stop
+    return x_reset, y + jump, t_spike + t_ref, s_stop, t_spike
+
+
+def advance_step(i, k, t0, dt, c, d, key, g, p, xs, ys, ref_end, spikes, block):
+    """Step k of neuron i by ``advance``, storing its spikes; OK or SPIKE_BUFFER_FULL."""
+    q = (
+        p.tau_m[i],
+        p.tau_w[i],
+        p.alpha[i],
+        p.x_T[i],
+        p.Delta_T[i],
+        p.arg_peak[i],
+        p.x_reset[i],
+        p.t_ref[i],
+        p.jump[i],
+        p.sigma[i],
+    )
+    x = xs[i]
+    y = ys[i]
+    r_end = ref_end[i]
+    s = 0.0
+    segment = 0
+    while s < dt:
+        x, y, r_end, s, t_spike = advance(x, y, r_end, s, t0, dt, c, d, q, key, g, k, segment)
+        if t_spike < 0.0:
+            break
+        if store_spike(spikes, block, i, t_spike) != OK:
+            return SPIKE_BUFFER_FULL
+        segment += 1
+    xs[i] = x
+    ys[i] = y
+    ref_end[i] = r_end
+    return OK
+
+
+def constants(lo, nb, p):
+    """Rows 1/tau_m, 1/tau_w, 1/Delta_T, arg_max, x_cut and noise-free (1.0 or 0.0) of
+    neurons [lo, lo + nb): arg_max bounds a fast step's exponent, x_cut is the cut."""
+    table = np.empty((6, nb))
+    for j in range(nb):
+        i = lo + j
+        table[0, j] = 1.0 / p.tau_m[i]
+        table[1, j] = 1.0 / p.tau_w[i]
+        table[2, j] = 1.0 / p.Delta_T[i]
+        table[3, j] = min(FAST_ARG, 0.5 * p.arg_peak[i])
+        table[4, j] = p.x_T[i] + p.arg_peak[i] * p.Delta_T[i]
+        table[5, j] = 1.0 if p.sigma[i] == 0.0 else 0.0
+    return table
+
+
+def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, x1s, y1s, todo):
+    """The fast step of one block's neurons over the step starting at t0, kept at once
+    for noise-free neurons; todo[j] says what is left: 0 nothing, 1 the noise of a kept
+    fast step, 2 the whole step by ``advance``.
+
+    Every array is the block's own view, indexed from 0, and the loop has no calls or
+    branches (hence & rather than ``and``): the compiler vectorises it.
+    """
+    for j in range(xs.shape[0]):
+        x = xs[j]
+        y = ys[j]
+        x1, y1, ok = fast_step(
+            x,
+            y,
+            dt,
+            cs[j],
+            ds[j],
+            table[0, j],
+            table[1, j],
+            alpha[j],
+            x_T[j],
+            delta_t[j],
+            table[2, j],
+            table[3, j],
+        )
+        ok = ok & (ref_end[j] <= t0) & (x <= x_T[j] + table[3, j] * delta_t[j])
+        keep = ok & (table[5, j] == 1.0)
+        xs[j] = x1 if keep else x
+        ys[j] = y1 if keep else y
+        x1s[j] = x1
+        y1s[j] = y1
+        todo[j] = 2 - int(ok) - int(keep)
+
+
+def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, rec, spikes):
+    """Advance every neuron over steps [k0, k1), blocks of ``block`` neurons in parallel.
+
+    Each step of a block runs in three passes over its neurons: the drive and recording;
+    the RK4 fast step of every neuron, kept at once where it applies to a noise-free
+    neuron (a loop without calls, which the compiler vectorises); then the rest: the
+    noise of a kept fast step, or ``advance`` for a refractory neuron or a declined step.
+    Neuron i draws the noise of neuron ``neuron_offset + i``. Returns OK, or
+    SPIKE_BUFFER_FULL when a block's spike buffer overflowed (the caller restores the
+    state and runs the chunk again with larger buffers).
+    """
+    n = xs.shape[0]
+    n_blocks = (n + block - 1) // block
+    n_waves = drive.gain.shape[0]
+    has_sampled = drive.sampled.shape[0] > 0
+    inv_dt = 1.0 / dt
+    status = np.zeros(n_blocks, dtype=np.int64)
+    for bi in prange(n_blocks):
+        lo = bi * block
+        hi = min(n, lo + block)
+        nb = hi - lo
+        block_constants = constants(lo, nb, p)
+        x_cut = block_constants[4]
+        cs = np.empty(nb)
+        ds = np.empty(nb)
+        x1s = np.empty(nb)
+        y1s = np.empty(nb)
+        todo = np.empty(nb, dtype=np.int8)
+        for k in range(k0, k1):
+            t0 = k * dt
+            recording = k % rec.stride == 0
+            sample = k // rec.stride - rec.first_sample
+            for j in range(nb):
+                i = lo + j
+                c = drive.offset[i]
+                e = c
+                for w in range(n_waves):
+                    c += drive.gain[w, i] * drive.wave_start[w, k]
+                    e += drive.gain[w, i] * drive.wave_end[w, k]
+                if has_sampled:
+                    c += drive.sampled[k, i]
+                    e += drive.sampled[k, i]
+                cs[j] = c
+                ds[j] = (e - c) * inv_dt
+                slot = rec.slot[i]
+                if recording and slot >= 0:
+                    rec.traces[0, sample, slot] = xs[i] + p.E_L[i]
+                    rec.traces[1, sample, slot] = c / p.R[i]
+                    rec.traces[2, sample, slot] = ys[i] / p.R[i]
+            fast_pass(
+                t0,
+                dt,
+                p.alpha[lo:hi],
+                p.x_T[lo:hi],
+                p.Delta_T[lo:hi],
+                xs[lo:hi],
+                ys[lo:hi],
+                ref_end[lo:hi],
+                cs,
+                ds,
+                block_constants,
+                x1s,
+                y1s,
+                todo,
+            )
+            for j in range(nb):
+                if todo[j] == 0:
+                    continue
+                i = lo + j
+                if todo[j] == 1:
+                    x1 = noise_kick(
+                        x1s[j], dt, p.sigma[i], p.tau_m[i], key, neuron_offset + i, k, 0
+                    )
+                    if x1 < x_cut[j]:
+                        xs[i] = x1
+                        ys[i] = y1s[j]
+                        continue
+                g = neuron_offset + i
+                c = cs[j]
+                if (
+                    advance_step(i, k, t0, dt, c, ds[j], key, g, p, xs, ys, ref_end, spikes, bi)
+                    != OK
+                ):
+                    status[bi] = SPIKE_BUFFER_FULL
+                    break
+            if status[bi] != OK:
+                break
+    return SPIKE_BUFFER_FULL if status.max() > 0 else OK
