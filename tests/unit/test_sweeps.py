@@ -378,7 +378,7 @@ def test_cli_sweep_writes_points_and_summary(tmp_path, capsys):
     grid = ["--grid", "tau_m=8ms,12ms", "--grid", "amplitude=14:20:4"]
     assert main(["sweep", str(source), *grid, "--out", str(out), "--chunk-neurons", "3"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["points.csv", "summary.json"]
-    assert "8 grid points 2 x 4" in capsys.readouterr().out
+    assert "8 grid points (2 x 4)" in capsys.readouterr().out
     header, table = _read_points(out / "points.csv")
     assert header == ["point", "tau_m_ms", "amplitude_mV", "spike_count", "rate_Hz"]
     direct = lk.sweep(

@@ -86,7 +86,7 @@ def _sweep(args: argparse.Namespace) -> int:
     done, spikes = int(result.done.sum()), int(result.counts[result.done].sum())
     print(
         f"{args.out}: {', '.join(files)} ({result.n_points} grid points "
-        f"{' x '.join(map(str, result.shape))}, {spikes} spike{'s' * (spikes != 1)} "
+        f"({' x '.join(map(str, result.shape))}), {spikes} spike{'s' * (spikes != 1)} "
         f"in {result.duration:g} ms each)"
     )
     if not result.complete:
