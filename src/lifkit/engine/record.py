@@ -59,7 +59,7 @@ class Record:
         bad = chosen[(chosen < 0) | (chosen >= n_neurons)]
         if bad.size:
             raise ParameterError("neurons", int(bad[0]), f"must lie in [0, {n_neurons})")
-        if np.unique(chosen).size != chosen.size:
+        if len(set(chosen.tolist())) != chosen.size:  # (np.unique would import numpy.ma)
             raise ParameterError("neurons", list(chosen), "must not repeat an index")
         return chosen
 
