@@ -67,5 +67,7 @@ def isi_cv(result, neurons):
 if __name__ == "__main__":
     result = cuba()
     exc = np.arange(3200)
-    print(f"excitatory rate {result.rates[exc].mean():.2f} Hz, CV of ISIs {isi_cv(result, exc):.3f}")
+    print(
+        f"excitatory rate {result.rates[exc].mean():.2f} Hz, CV of ISIs {isi_cv(result, exc):.3f}"
+    )
     print(f"inhibitory rate {result.rates[3200:].mean():.2f} Hz")

@@ -16,9 +16,10 @@ import lifkit as lk
 from lifkit.analysis import fi_curve
 
 MODELS = {"LIF": lk.LIF, "adaptive LIF": lk.AdaptiveLIF, "AdEx": lk.AdEx}
+CURRENTS = np.linspace(0.0, 1.0, 41)  # nA
 
 
-def fi_curves(currents=np.linspace(0.0, 1.0, 41), duration=1000.0, start=200.0):
+def fi_curves(currents=CURRENTS, duration=1000.0, start=200.0):
     """{name: FICurve} of the three models under constant currents (nA), one run each."""
     return {
         name: fi_curve(cls.preset("soroush"), currents, duration=duration, start=start)

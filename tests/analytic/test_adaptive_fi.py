@@ -16,6 +16,8 @@ Bounds (constant current I >= 0, same membrane, reset and t_ref):
 
 import itertools
 import math
+import runpy
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -90,3 +92,12 @@ def test_exponential_if_fires_with_the_period_of_its_quadrature(preset, current)
     isi = np.diff(result.spike_times)
     assert isi.size >= 5
     np.testing.assert_allclose(isi, eif_period(model, current), rtol=0, atol=1e-6)
+
+
+def test_the_soroush_fi_example_runs_one_population_per_model():
+    example = runpy.run_path(str(Path(__file__).parents[2] / "examples" / "soroush_fi_curves.py"))
+    curves = example["fi_curves"](currents=np.array([0.1, 0.5, 1.0]), duration=300.0, start=100.0)
+    assert list(curves) == ["LIF", "adaptive LIF", "AdEx"]
+    lif, alif, adex = (curves[name].rates for name in curves)
+    assert lif[0] == alif[0] == adex[0] == 0.0
+    assert np.all(alif[1:] < lif[1:]) and np.all(adex[1:] < lif[1:])

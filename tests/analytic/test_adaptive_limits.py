@@ -53,3 +53,22 @@ def test_adex_without_adaptation_tends_to_the_lif_as_delta_t_vanishes(delta_t):
     lag = np.diff(np.concatenate([[0.0], result - expected]))  # per interval
     assert np.all(lag > -10.0 * delta_t**2 / g**2 - 1e-9)
     assert np.all(lag < bound)
+
+
+@pytest.mark.parametrize("cls", [lk.AdaptiveLIF, lk.AdEx])
+def test_during_t_ref_v_is_held_at_v_reset_and_w_relaxes_exactly(cls):
+    """The refractory convention: V = v_reset, tau_w dw/dt = a (v_reset - E_L) - w, so
+    w - w_inf shrinks by exactly exp(-dt / tau_w) from one refractory sample to the next
+    (w_inf = a (v_reset - E_L); here v_reset = -70 mV, E_L = -75 mV)."""
+    model = cls.preset("soroush", v_reset=-70.0, t_ref=5.0)
+    record = lk.Record(variables=("v", "w"))
+    result = lk.simulate(model, lk.Constant("500 pA"), duration=100.0, dt=0.1, record=record)
+    held = np.zeros(result.t.size, dtype=bool)
+    for spike in result.spike_times:
+        held |= (result.t > spike) & (result.t < spike + 5.0)
+    assert held.sum() > 100
+    np.testing.assert_array_equal(result.v[held, 0], -70.0)
+    w_inf = 0.006 * 5.0
+    w = result.w[:, 0] - w_inf
+    pairs = held[:-1] & held[1:]
+    np.testing.assert_allclose(w[1:][pairs] / w[:-1][pairs], math.exp(-0.1 / 100.0), rtol=1e-12)

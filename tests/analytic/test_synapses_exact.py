@@ -1,5 +1,6 @@
 """Synaptic input against closed forms, independent event-driven solutions and solve_ivp."""
 
+import itertools
 import math
 
 import numpy as np
@@ -145,7 +146,7 @@ def membrane_reference(synapse, arrivals, weights, drive, tau, t_eval):
 
     out, v0 = np.empty(t_eval.size), [0.0]
     edges = np.unique(np.concatenate([[0.0], arrivals, [t_eval[-1]]]))
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         inside = (t_eval >= lo) & (t_eval <= hi)
         solution = solve_ivp(
             rhs, (lo, hi), v0, method="DOP853", rtol=1e-13, atol=1e-13, dense_output=True
@@ -172,9 +173,7 @@ def test_membrane_under_synaptic_current_matches_solve_ivp(synapse):
     arrivals = np.array([3.37, 5.0, 12.123456, 12.123456, 30.55, 31.0])
     weights = np.array([3.0, -1.0, 2.0, 1.5, 4.0, -2.5])  # mV of drive (R = 1 MΩ)
     source = lk.SpikeTimes(np.arange(6), arrivals)
-    projection = lk.Projection(
-        source, synapse=synapse, weights=weights[:, None], weight_unit="mV"
-    )
+    projection = lk.Projection(source, synapse=synapse, weights=weights[:, None], weight_unit="mV")
     model = lk.LIF.preset("orhan", v_th=100.0)
     result = lk.simulate(model, lk.Constant("2 mV"), projections=[projection], duration=60)
     expected = membrane_reference(synapse, arrivals, weights, 2.0, TAU, result.t)

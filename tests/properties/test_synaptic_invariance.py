@@ -27,20 +27,20 @@ def network(n=N_NEURONS, recurrent=True, noise=True):
             synapse=lk.AlphaSynapse("3 ms"),
             weights=lk.Normal("0.1 nA", "0.03 nA"),
             connectivity=lk.Random(p=0.1),
-        ),  # fmt: skip
+        ),
         lk.Projection(
             drive,
             synapse=lk.ExponentialSynapse("2 ms"),
             weights="2 mV",
             delay=0.73,
             connectivity=lk.Random(indegree=5),
-        ),  # fmt: skip
+        ),
         lk.Projection(
             lk.PoissonGroup(n, "150 Hz"),
             synapse=lk.DeltaSynapse(),
             weights="1.5 mV",
             connectivity=lk.OneToOne(),
-        ),  # fmt: skip
+        ),
     ]
     if recurrent:
         n_exc = 4 * n // 5

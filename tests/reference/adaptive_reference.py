@@ -11,7 +11,7 @@ V; past v_T it is integrated in z = exp(-(V - v_T)/Delta_T), where the spike is 
 regular crossing z = exp(-(v_peak - v_T)/Delta_T). At a spike V -> v_reset, w -> w + b;
 for t_ref V is held at v_reset and w relaxes in closed form. The current's edges are
 integration boundaries. Run ``python tests/reference/adaptive_reference.py`` to write
-``adaptive_reference.json`` (a few minutes).
+``adaptive_reference.json`` (about 20 s).
 """
 
 from __future__ import annotations

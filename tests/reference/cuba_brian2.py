@@ -34,28 +34,41 @@ def run(seed):
     b2.start_scope()
     b2.seed(seed)
     b2.defaultclock.dt = 0.1 * b2.ms
-    taum, taue, taui = 20 * b2.ms, 5 * b2.ms, 10 * b2.ms
-    Vt, Vr, El = -50 * b2.mV, -60 * b2.mV, -49 * b2.mV
+    namespace = {
+        "taum": 20 * b2.ms,
+        "taue": 5 * b2.ms,
+        "taui": 10 * b2.ms,
+        "Vt": -50 * b2.mV,
+        "Vr": -60 * b2.mV,
+        "El": -49 * b2.mV,
+        "we": (60 * 0.27 / 10) * b2.mV,  # 1.62 mV
+        "wi": (-20 * 4.5 / 10) * b2.mV,  # -9 mV
+    }
     eqs = """
     dv/dt  = (ge + gi - (v - El)) / taum : volt (unless refractory)
     dge/dt = -ge / taue : volt
     dgi/dt = -gi / taui : volt
     """
     P = b2.NeuronGroup(
-        4000, eqs, threshold="v > Vt", reset="v = Vr", refractory=5 * b2.ms, method="exact"
+        4000,
+        eqs,
+        threshold="v > Vt",
+        reset="v = Vr",
+        refractory=5 * b2.ms,
+        method="exact",
+        namespace=namespace,
     )
     P.v = "Vr + rand() * (Vt - Vr)"
     P.ge = 0 * b2.mV
     P.gi = 0 * b2.mV
-    we = (60 * 0.27 / 10) * b2.mV  # 1.62 mV
-    wi = (-20 * 4.5 / 10) * b2.mV  # -9 mV
-    Ce = b2.Synapses(P, P, on_pre="ge += we")
-    Ci = b2.Synapses(P, P, on_pre="gi += wi")
+    Ce = b2.Synapses(P, P, on_pre="ge += we", namespace=namespace)
+    Ci = b2.Synapses(P, P, on_pre="gi += wi", namespace=namespace)
     Ce.connect("i < 3200", p=0.02)
     Ci.connect("i >= 3200", p=0.02)
     monitor = b2.SpikeMonitor(P)
+    network = b2.Network(P, Ce, Ci, monitor)
     started = time.perf_counter()
-    b2.run(DURATION_MS * b2.ms)
+    network.run(DURATION_MS * b2.ms)
     elapsed = time.perf_counter() - started
     trains = monitor.spike_trains()
     times = [np.asarray(trains[i] / b2.ms) for i in range(4000)]

@@ -36,7 +36,7 @@ def test_orhan_fig3_example_builds_the_api_objects_and_runs():
                 synapse=lk.AlphaSynapse(10),
                 weights=lk.Normal("1.62 mV", "0.5 mV"),
             )
-        ],  # fmt: skip
+        ],
         duration=100,
         seed=3,
     )
@@ -61,7 +61,7 @@ synapse = { type = "DeltaSynapse" }
 weights = [[20.0, 20.0, 20.0, 20.0]]
 """
     )
-    recurrent, listed = experiment.projections
+    recurrent, _listed = experiment.projections
     assert recurrent.recurrent and recurrent.delay == 1.5
     assert isinstance(recurrent.connectivity, lk.Random) and recurrent.connectivity.p == 0.5
     result = experiment.run()

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import Interrupted, ParameterError
+from ..errors import ExperimentError, Interrupted, ParameterError
 from ..experiment import load_experiment
 from ..sweeps import SweepResult, sweep
 from .errors import CommandError
@@ -96,6 +96,11 @@ def sweep_to_directory(
     """
     out = Path(out)
     experiment = load_experiment(path)
+    if experiment.projections:
+        raise ExperimentError(
+            f"{path}: sweeps of experiments with [[projection]] tables are not supported;"
+            " run the file with 'lifkit run' (or loop over lk.simulate)"
+        )
     grid = parse_grid_options(grid_options)
     check_output_dir(out, force=force)
     options = dict(experiment.run_options)

@@ -199,7 +199,7 @@ def _window(
     connections: list[Connections],
     grid: TimeGrid,
     n: int,
-) -> tuple[int, int]:
+) -> tuple[int, int, float]:
     """Steps per window (bounding the events held at once, and the shortest recurrent
     delay), the first capacity of the spike queue and the expected events per step."""
     per_step = 0.0
@@ -218,7 +218,7 @@ def _window(
     window = int(min(grid.n_steps, max(1.0, config.WINDOW_EVENTS / max(per_step, 1e-300))))
     queue = 0
     if shortest < math.inf:
-        steps = int(math.floor(shortest / grid.dt))
+        steps = math.floor(shortest / grid.dt)
         while steps * grid.dt > shortest:
             steps -= 1
         window = min(window, max(steps, 1))
@@ -252,7 +252,7 @@ def synaptic_plan(
             "projections", type(model).__name__, "synaptic input is implemented for LIF models"
         )
     base = lif_plan(model, stimulus, grid, n_neurons)
-    net = lower_network(projections, base.params.R, grid, seed)
+    net = lower_network(projections, model.broadcast(n_neurons)["R"], grid, seed)
     lif = {name: getattr(base.params, name) for name in SynapticParams._fields[:9]}
     params = SynapticParams(**lif, **net.tables)
     state = (
@@ -292,6 +292,7 @@ def source_spikes(result: Any, index: int) -> tuple[np.ndarray, np.ndarray]:
     key = np.array(poisson_key(source, result.seed, ordinal), dtype=np.uint64).view(np.int64)
     lam = source.rate * result.dt * 1e-3
     n_steps = round(result.duration / result.dt)
+    trains: Any
     if source.n * n_steps >= config.JIT_MIN_UPDATES:
         from ._kernels import jit
 

@@ -204,9 +204,11 @@ class _Runner:
                 array[:] = copy
             if status == buffers.SPIKE_BUFFER_FULL:
                 self.capacity *= 2
-            else:  # a buffer of the plan's state is too small (e.g. a spike queue)
+            elif self.plan.grow is not None:  # the plan's state is too small (a spike queue)
                 self.state = self.plan.grow(self.state)
                 saved = tuple(a.copy() for a in self.state)
+            else:
+                raise RuntimeError(f"kernel {self.plan.kernel} returned status {status}")
         kept = np.arange(self.capacity) < spikes.stored[:, None]
         self.sink.add(first, traces, spikes.neuron[kept], spikes.time[kept])
 

@@ -105,6 +105,10 @@ class AdaptiveLIF(MembraneAliases, ParameterRecord):
     integrates the linear subthreshold system exactly and finds threshold crossings
     inside the step.
 
+    Preset ``"soroush"``: the Soroush report's set; the report gives no tau_w, and
+    100 ms is chosen, a typical cortical adaptation time (Brette & Gerstner 2005 use
+    144 ms, Naud et al. 2008 30-300 ms) that lets adaptation settle within its 400 ms runs.
+
     >>> alif = AdaptiveLIF.preset("soroush")
     >>> float(alif.C_m), float(alif.a), float(alif.b)  # nF, µS, nA
     (0.1, 0.006, 0.01)
@@ -133,9 +137,7 @@ class AdaptiveLIF(MembraneAliases, ParameterRecord):
     PRESETS: ClassVar[dict[str, dict[str, Any]]] = {
         # Soroush report (seed 003): the LIF set (g_L = 10 nS, tau_m = 10 ms, E_L = V_reset
         # = -75 mV, V_th = -55 mV, V_init = -65 mV, t_ref = 2 ms) with a = 6 nS, b = 10 pA,
-        # w_init = 0. The report gives no tau_w: 100 ms, a typical cortical adaptation time
-        # (Brette & Gerstner 2005 use 144 ms; Naud et al. 2008 span 30-300 ms), lets the
-        # adaptation settle within the report's 400 ms runs.
+        # w_init = 0; tau_w chosen as the class docstring explains.
         "soroush": dict(
             tau_m=10.0,
             g_L=0.01,

@@ -68,6 +68,12 @@ class AdEx(MembraneAliases, ParameterRecord):
     Soroush report, Brette & Gerstner (2005), and the eight firing patterns of Naud et
     al. (2008), each with its step current :meth:`pattern_current`.
 
+    The report gives neither tau_w nor v_peak: ``"soroush"`` takes tau_w = 100 ms as
+    :class:`AdaptiveLIF` does, and v_peak = 0 mV, where a real spike peaks (NEST's
+    default). The choice hardly matters: from v_T + 5 Delta_T on, the upswing lasts
+    under tau_m e^-5 ~ 0.07 ms in all, and V passes 0 mV only tau_m e^-55 ~ 1e-23 ms
+    before it diverges.
+
     >>> adex = AdEx.preset("brette_gerstner_2005")
     >>> round(float(adex.tau_m), 3), float(adex.v_peak)  # ms, mV
     (9.367, -40.4)
@@ -98,10 +104,7 @@ class AdEx(MembraneAliases, ParameterRecord):
     REDUNDANT: ClassVar[frozenset[frozenset[str]]] = frozenset({frozenset({"R", "g_L"})})
     PRESETS: ClassVar[dict[str, dict[str, Any]]] = {
         # Soroush report (seed 003): the adaptive LIF set with Delta_T = 1 mV and its V_th
-        # as v_T. The report gives no tau_w or V_peak: tau_w = 100 ms as for AdaptiveLIF;
-        # v_peak = 0 mV, where a real spike peaks (NEST's aeif default). With Delta_T = 1 mV
-        # the upswing from v_T + 5 Delta_T to 0 mV lasts under tau_m e^-5 ~ 0.07 ms, so spike
-        # times hardly depend on the choice.
+        # as v_T; tau_w and v_peak chosen as the class docstring explains.
         "soroush": dict(
             tau_m=10.0,
             g_L=0.01,
@@ -227,5 +230,7 @@ class AdEx(MembraneAliases, ParameterRecord):
         Step(0.5, start=10, stop=inf)
         """
         if name not in PATTERN_CURRENTS:
-            raise ParameterError("pattern", name, f"unknown; choose one of {list(PATTERN_CURRENTS)}")
+            raise ParameterError(
+                "pattern", name, f"unknown; choose one of {list(PATTERN_CURRENTS)}"
+            )
         return Step(PATTERN_CURRENTS[name], start=start, stop=stop)

@@ -29,8 +29,10 @@ class Random:
         if (p is None) == (indegree is None):
             raise ParameterError("p", p, "give exactly one of p and indegree")
         if p is not None:
-            if isinstance(p, bool) or not isinstance(p, (int, float, np.number)) or not (
-                0.0 <= float(p) <= 1.0
+            if (
+                isinstance(p, bool)
+                or not isinstance(p, (int, float, np.number))
+                or not (0.0 <= float(p) <= 1.0)
             ):
                 raise ParameterError("p", p, "must be a probability in [0, 1]")
             p = float(p)

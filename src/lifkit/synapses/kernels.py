@@ -2,18 +2,13 @@
 
 Following the Orhan note (eqs. 8-11), the synaptic current of neuron i is
 ``I_i(t) = sum_j w_ij sum_f kernel(t - t_j^f)``. Every current kernel is normalised so
-that its **peak is the weight w**:
+that its **peak is the weight w**; for one spike at t = 0 (t >= 0):
 
-=====================================  ==========================================  ===================
-kernel                                 I(t) for one spike at t = 0, t >= 0         charge (integral)
-=====================================  ==========================================  ===================
-``ExponentialSynapse(tau)``            w exp(-t/tau)                               w tau
-``AlphaSynapse(tau)`` (eq. 10)         w (t/tau) exp(1 - t/tau), peak at tau       e w tau
-``BiexponentialSynapse(tr, td)``       w (exp(-t/td) - exp(-t/tr)) / K, peak at    w (td - tr) / K
-(eq. 11)                               t* = tr td ln(td/tr) / (td - tr)
-=====================================  ==========================================  ===================
-
-with K = exp(-t*/td) - exp(-t*/tr). ``DeltaSynapse()`` (eq. 9) makes v jump by w (mV)
+- ``ExponentialSynapse(tau)``: w exp(-t/tau); charge (integral) w tau;
+- ``AlphaSynapse(tau)`` (eq. 10): w (t/tau) exp(1 - t/tau), peak at tau; charge e w tau;
+- ``BiexponentialSynapse(tr, td)`` (eq. 11): w (exp(-t/td) - exp(-t/tr)) / K, peak at
+  t* = tr td ln(td/tr) / (td - tr), K = exp(-t*/td) - exp(-t*/tr); charge w (td - tr)/K.
+ ``DeltaSynapse()`` (eq. 9) makes v jump by w (mV)
 at the arrival time. A weight of a current kernel is a current (nA) or, in the
 mV-drive convention of the Orhan note (R = 1 MΩ, "I = 20 mV"), a voltage meaning the
 drive R I; a plain number is taken in nA, or in mV for the delta synapse.
@@ -183,7 +178,9 @@ class BiexponentialSynapse(Synapse):
         return ("cascade", *self.lowered())
 
     def __repr__(self) -> str:
-        return f"BiexponentialSynapse(tau_rise={self.tau_rise:g} ms, tau_decay={self.tau_decay:g} ms)"
+        return (
+            f"BiexponentialSynapse(tau_rise={self.tau_rise:g} ms, tau_decay={self.tau_decay:g} ms)"
+        )
 
 
 class AlphaSynapse(BiexponentialSynapse):

@@ -52,13 +52,15 @@ class Projection:
         seed: seeds the random connectivity and weights (None: from the run's seed).
 
     >>> from lifkit.synapses import AlphaSynapse
-    >>> Projection(PoissonGroup(25, "40 Hz"), synapse=AlphaSynapse("10 ms"),
-    ...            weights=Normal("1.62 mV", "0.5 mV"))
-    Projection(PoissonGroup(n=25, rate=40 Hz) -> AlphaSynapse(tau=10 ms), weights=Normal(mean='1.62 mV', std='0.5 mV'), delay=0 ms)
+    >>> inputs = Projection(PoissonGroup(25, "40 Hz"), synapse=AlphaSynapse("10 ms"),
+    ...                     weights=Normal("1.62 mV", "0.5 mV"), delay="1.5 ms")
+    >>> inputs.delay, inputs.weights_are_drive, inputs.recurrent
+    (1.5, True, False)
     >>> Projection(PoissonGroup(2, 5.0), synapse=AlphaSynapse(5.0), weights="1 ms")
+    ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    lifkit.errors.ParameterError: weights = '1 ms': has dimension time; AlphaSynapse(tau=5 ms) takes a current (nA) or a voltage (mV)
+    lifkit.errors.ParameterError: weights = '1 ms': has dimension time; AlphaSynapse(...
     """
 
     def __init__(
@@ -156,9 +158,7 @@ class Projection:
         if isinstance(targets, Neurons):
             targets = targets.indices(n_neurons)
         if targets.size and targets.max() >= n_neurons:
-            raise ParameterError(
-                "targets", int(targets.max()), f"must lie in [0, {n_neurons})"
-            )
+            raise ParameterError("targets", int(targets.max()), f"must lie in [0, {n_neurons})")
         if isinstance(self.source, Neurons):
             rows = self.source.indices(n_neurons)
             if self.delay < dt:
@@ -201,9 +201,9 @@ class Projection:
         return Connections(rows[src][keep], target[keep], weight[keep], n_rows)
 
     def __repr__(self) -> str:
-        weights = self.weights if isinstance(self.weights, (Normal, str)) else "<values>"
-        if isinstance(self.weights, (int, float)):
-            weights = self.weights
+        weights: Any = self.weights
+        if not isinstance(weights, (Normal, str, int, float)):
+            weights = "<values>"
         text = f"{self.source!r} -> {self.synapse!r}, weights={weights}, delay={self.delay:g} ms"
         if self.connectivity is not None:
             text += f", connectivity={self.connectivity!r}"

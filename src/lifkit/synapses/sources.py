@@ -113,9 +113,7 @@ class Neurons:
         """The neuron indices in a population of ``n_neurons``."""
         stop = n_neurons if self.stop is None else self.stop
         if stop > n_neurons or self.start >= n_neurons:
-            raise ParameterError(
-                "stop", stop, f"must lie within the {n_neurons} simulated neurons"
-            )
+            raise ParameterError("stop", stop, f"must lie within the {n_neurons} simulated neurons")
         return np.arange(self.start, stop)
 
     def __repr__(self) -> str:

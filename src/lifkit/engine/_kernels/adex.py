@@ -13,8 +13,8 @@ classical Runge-Kutta step (order 4) at the user's dt. Every other step -- the u
 a refractory period that ends, a step with a spike -- is integrated by embedded
 Dormand-Prince 5(4) sub-steps with error control (ATOL, TTOL), which stop at the cut:
 
-* below v_T in x;
-* from v_T on in z = exp(-(x - x_T)/Delta_T), in which the blow-up of x is a regular
+* in x up to v_T + Z_FORM_ARG Delta_T;
+* from there on in z = exp(-(x - x_T)/Delta_T), in which the blow-up of x is a regular
   zero crossing (dz/dt -> -1/tau_m as z -> 0):
 
       tau_m Delta_T dz/dt = z (x + y - u) - Delta_T,   x = x_T - Delta_T ln z.
@@ -30,6 +30,10 @@ No exponential is ever taken of an argument above ARG_CAP: in x the argument is 
 by the cut. White noise (intensity sigma, Brunel convention) is an additive increment
 sigma sqrt((1 - exp(-2 h / tau_m)) / 2) N(0, 1) added to x at the end of each spike-free
 stretch h of a step (the Ornstein-Uhlenbeck variance of the leak; weak order 1).
+
+The fast step evaluates its exponentials by polynomials (exp_vec, exp_near), not libm,
+so that its loop over a block of neurons vectorises; there is no fast-math, so the
+plain-Python and the compiled kernel give the same bits.
 """
 
 import math
@@ -45,29 +49,27 @@ prange = range  # replaced by numba.prange in the parallel jitted copy
 INLINE = ("exp_vec", "exp_near", "fast_step")
 
 #: A fast (fixed-step RK4) step must keep (x - x_T)/Delta_T <= FAST_ARG at its ends, and
-#: its local error estimate Delta_T e^{(x - x_T)/Delta_T} u^4 dt / tau_m, with u the
-#: largest change of that exponent over a stage (at most 1), must stay below FAST_TOL mV.
+#: its local error estimate e1 (dt / tau_m) (u^4 + q^4) must stay below FAST_TOL mV, where
+#: e1 = Delta_T e^{(x - x_T)/Delta_T} is the exponential term, u the largest change of
+#: its exponent over a stage (at most 1) and q = dt e1 / (tau_m Delta_T) its stiffness.
 FAST_ARG = 2.0
 FAST_TOL = 1e-5
 #: Error per Dormand-Prince sub-step: ATOL mV in x and y; in z see z_tolerance, which
 #: bounds the error of the cut's time by TTOL ms.
-ATOL = 1e-10
-TTOL = 1e-10
+ATOL = 1e-9
+TTOL = 1e-9
 #: Sub-steps shorter than this (ms) are accepted whatever their error, so that a step
 #: always completes.
 H_MIN = 1e-12
 #: Largest exponent evaluated; largest distance of the cut above v_T in units of Delta_T.
 ARG_CAP = 50.0
 ARG_PEAK_MAX = 700.0
-#: An x sub-step must end below v_T + X_FORM_MAX Delta_T (and half-way to the cut).
-X_FORM_MAX = 1.0
+#: Sub-steps switch from x to z at v_T + Z_FORM_ARG Delta_T (or half-way to the cut);
+#: an x sub-step must end at most 1 Delta_T above that (and half-way on to the cut).
+Z_FORM_ARG = 2.0
 
-# exp_vec: log2(e), ln 2 in two parts (fdlibm), and 2^k for k = -1075 ... 700 / ln 2.
-LOG2E = 1.4426950408889634
-LN2_HI = 6.93147180369123816490e-01
-LN2_LO = 1.90821492927058770002e-10
-POW2_OFFSET = 1075
-POW2 = np.ldexp(1.0, np.arange(-POW2_OFFSET, 1011))
+#: Smallest exponent exp_vec evaluates (exp(-40) = 4.2e-18).
+EXP_FLOOR = -40.0
 
 # Dormand & Prince (1980) RK5(4)7M: nodes, stages, 5th-order weights, error weights.
 C2, C3, C4, C5 = 0.2, 0.3, 0.8, 8.0 / 9.0
@@ -183,37 +185,40 @@ def dp5(in_z, v, y, h, c, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak):
 
 
 def exp_vec(x):
-    """exp(x) for x <= 700 by arithmetic alone, so that a loop calling it vectorises.
+    """exp(x) for EXP_FLOOR <= x <= 2 by arithmetic alone, so that a loop calling it
+    vectorises: the Taylor polynomial of degree 10 of exp(x / 256), squared 8 times.
 
-    x = k ln 2 + r with |r| <= ln(2)/2 (Cody & Waite's two-part ln 2), exp(r) by its
-    Taylor polynomial of degree 12 (Estrin), 2^k from a table: within about 2 ulp of
-    math.exp, and 0 from -745 down.
+    Relative error below 1e-12 (the squarings multiply the polynomial's rounding by 256).
+    Arguments below EXP_FLOOR are raised to it: the exponential term is then below
+    4e-18 Delta_T, far under the rounding of any membrane potential it is added to.
     """
-    x = max(x, -745.0)
-    k = math.floor(x * LOG2E + 0.5)
-    r = (x - k * LN2_HI) - k * LN2_LO
-    r2 = r * r
-    r4 = r2 * r2
-    low = ((1.0 + r) + r2 * (0.5 + r * (1.0 / 6.0))) + r4 * (
-        (1.0 / 24.0 + r * (1.0 / 120.0)) + r2 * (1.0 / 720.0 + r * (1.0 / 5040.0))
+    u = max(x, EXP_FLOOR) * (1.0 / 256.0)
+    u2 = u * u
+    u4 = u2 * u2
+    low = ((1.0 + u) + u2 * (0.5 + u * (1.0 / 6.0))) + u4 * (
+        (1.0 / 24.0 + u * (1.0 / 120.0)) + u2 * (1.0 / 720.0 + u * (1.0 / 5040.0))
     )
-    high = (
-        (1.0 / 40320.0 + r * (1.0 / 362880.0)) + r2 * (1.0 / 3628800.0 + r * (1.0 / 39916800.0))
-    ) + r4 * (1.0 / 479001600.0)
-    return (low + (r4 * r4) * high) * POW2[int(k) + POW2_OFFSET]
+    high = (1.0 / 40320.0 + u * (1.0 / 362880.0)) + u2 * (1.0 / 3628800.0)
+    e = low + (u4 * u4) * high
+    e = e * e  # written out: a loop here would keep the caller's loop from vectorising
+    e = e * e
+    e = e * e
+    e = e * e
+    e = e * e
+    e = e * e
+    e = e * e
+    return e * e
 
 
 def exp_near(u):
-    """exp(u) for |u| <= 1: Taylor polynomial of degree 8 by Estrin's scheme.
+    """exp(u) to fourth order, 1 + u + u^2/2 + u^3/6 + u^4/24, for the stages of a fast step.
 
-    Relative error 3e-15 at |u| = 0.1, 5e-9 at 1/2 and 3e-6 at 1, where a fast step is
-    only kept if the exponential term is tiny (FAST_TOL): its effect stays below 1e-10 mV.
+    Its relative error u^5/120 perturbs the stage's exponential term e1 by e1 u^5 / 120,
+    so a step changes by at most e1 u^5 dt / (120 tau_m): no more than the step's own
+    error estimate allows (FAST_TOL), and of fifth order in dt like RK4's local error.
     """
     u2 = u * u
-    u4 = u2 * u2
-    low = (1.0 + u) + u2 * (0.5 + u * (1.0 / 6.0))
-    mid = (1.0 / 24.0 + u * (1.0 / 120.0)) + u2 * (1.0 / 720.0 + u * (1.0 / 5040.0))
-    return low + u4 * (mid + u4 * (1.0 / 40320.0))
+    return (1.0 + u) + u2 * ((0.5 + u * (1.0 / 6.0)) + u2 * (1.0 / 24.0))
 
 
 def fast_step(x, y, h, c, d, inv_tau_m, inv_tau_w, alpha, x_T, delta_t, inv_delta, arg_max):
@@ -223,9 +228,9 @@ def fast_step(x, y, h, c, d, inv_tau_m, inv_tau_w, alpha, x_T, delta_t, inv_delt
     exp_vec; at the later stages it is e1 times exp_near of the stage's change of
     (x - x_T)/Delta_T, so the step has no call and vectorises over neurons. ok is False
     (and the step must be redone with error control) when a stage changes that exponent
-    by more than 1, the local error estimate e1 u^4 h / tau_m exceeds FAST_TOL, or the
-    step would end above arg_max; the exponent is capped at arg_max and its changes
-    clipped to [-1, 1], so a declined step stays finite.
+    by more than 1, the local error estimate (see FAST_TOL) is too large, or the step
+    would end above arg_max; the exponent is capped at arg_max and its changes clipped
+    to [-1, 1], so a declined step stays finite.
     """
     e1 = delta_t * exp_vec(min((x - x_T) * inv_delta, arg_max))
     k1x = (e1 - x - y + c) * inv_tau_m
@@ -250,8 +255,11 @@ def fast_step(x, y, h, c, d, inv_tau_m, inv_tau_w, alpha, x_T, delta_t, inv_delt
     x1 = x + h6 * (k1x + 2.0 * (k2x + k3x) + k4x)
     y1 = y + h6 * (k1y + 2.0 * (k2y + k3y) + k4y)
     spread = max(abs(u2), abs(u3), abs(u4))
-    u4th = spread * spread * spread * spread
-    ok = (spread <= 1.0) & (e1 * u4th * h * inv_tau_m <= FAST_TOL) & (x1 <= x_T + arg_max * delta_t)
+    stiff = h * e1 * inv_tau_m * inv_delta  # h times the exponential term's Jacobian
+    spread2 = spread * spread
+    stiff2 = stiff * stiff
+    estimate = e1 * h * inv_tau_m * (spread2 * spread2 + stiff2 * stiff2)
+    ok = (spread <= 1.0) & (estimate <= FAST_TOL) & (x1 <= x_T + arg_max * delta_t)
     return x1, y1, ok
 
 
@@ -261,12 +269,13 @@ def integrate(x, y, s, s_end, c, d, tau_m, tau_w, alpha, x_T, delta_t, arg_peak)
     Returns (x, y, s_stop, spiked): the state at s_stop, which is s_end or the cut.
     """
     z_peak = math.exp(-arg_peak)
-    x_form_max = min(X_FORM_MAX, 0.5 * arg_peak)
+    arg_z = min(Z_FORM_ARG, 0.5 * arg_peak)
+    x_form_max = min(arg_z + 1.0, 0.5 * (arg_z + arg_peak))
     h = s_end - s
     while s < s_end:
         h = min(h, s_end - s)
         c_s = c + d * s
-        if x >= x_T:
+        if x >= x_T + arg_z * delta_t:
             z = math.exp(-(x - x_T) / delta_t)
             z1, y1, err_v, err_y = dp5(
                 True, z, y, h, c_s, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak
@@ -286,7 +295,7 @@ def integrate(x, y, s, s_end, c, d, tau_m, tau_w, alpha, x_T, delta_t, arg_peak)
             x1, y1, err_v, err_y = dp5(
                 False, x, y, h, c_s, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak
             )
-            if (x1 - x_T) / delta_t > x_form_max:  # past v_T: retry shorter, then go to z
+            if (x1 - x_T) / delta_t > x_form_max:  # too far up: retry shorter, then go to z
                 h = 0.5 * h
                 continue
             err = max(abs(err_v), abs(err_y)) / ATOL
@@ -301,8 +310,9 @@ def integrate(x, y, s, s_end, c, d, tau_m, tau_w, alpha, x_T, delta_t, arg_peak)
 def z_tolerance(gap, tau_m, delta_t):
     """Error allowed per sub-step in z, where x + y - u = gap.
 
-    ATOL / Delta_T keeps x to ATOL where z >= 1; TTOL / tau_m keeps the cut's time to TTOL
-    (|dz/dt| >= 1/tau_m near it); and a tenth of Delta_T / |gap|, the distance of z's
+    ATOL / Delta_T bounds the error of x = x_T - Delta_T ln z by ATOL / z; TTOL / tau_m
+    keeps the cut's time to TTOL (|dz/dt| >= 1/tau_m near it); and a tenth of
+    Delta_T / |gap|, the distance of z's
     attractor -Delta_T / gap from 0, stops an explicit step at its stability limit from
     hovering above the cut when the upswing is stiff (tiny Delta_T).
     """
@@ -429,6 +439,30 @@ def constants(lo, nb, p):
     return table
 
 
+def drive_pass(k, inv_dt, drive, lo, hi, cs, es, ds):
+    """The drive of neurons [lo, hi) over step k: cs at its start, es at its end (mV) and
+    ds = (es - cs) / dt, summed in the order of the ``Drive`` docstring, in loops over
+    the block that vectorise."""
+    offset = drive.offset[lo:hi]
+    for j in range(hi - lo):
+        cs[j] = offset[j]
+        es[j] = offset[j]
+    for w in range(drive.gain.shape[0]):
+        gain = drive.gain[w, lo:hi]
+        start = drive.wave_start[w, k]
+        end = drive.wave_end[w, k]
+        for j in range(hi - lo):
+            cs[j] += gain[j] * start
+            es[j] += gain[j] * end
+    if drive.sampled.shape[0] > 0:
+        sampled = drive.sampled[k, lo:hi]
+        for j in range(hi - lo):
+            cs[j] += sampled[j]
+            es[j] += sampled[j]
+    for j in range(hi - lo):
+        ds[j] = (es[j] - cs[j]) * inv_dt
+
+
 def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, x1s, y1s, todo):
     """The fast step of one block's neurons over the step starting at t0, kept at once
     for noise-free neurons; todo[j] says what is left: 0 nothing, 1 the noise of a kept
@@ -466,18 +500,17 @@ def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, x1s, 
 def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, rec, spikes):
     """Advance every neuron over steps [k0, k1), blocks of ``block`` neurons in parallel.
 
-    Each step of a block runs in three passes over its neurons: the drive and recording;
-    the RK4 fast step of every neuron, kept at once where it applies to a noise-free
-    neuron (a loop without calls, which the compiler vectorises); then the rest: the
-    noise of a kept fast step, or ``advance`` for a refractory neuron or a declined step.
+    Each step of a block runs in three passes over its neurons: the drive (and the
+    recorded traces); the RK4 fast step of every neuron, kept at once where it applies
+    to a noise-free neuron (loops without calls, which the compiler vectorises); then
+    the rest: the noise of a kept fast step, or ``advance`` for a refractory neuron or a
+    declined step.
     Neuron i draws the noise of neuron ``neuron_offset + i``. Returns OK, or
     SPIKE_BUFFER_FULL when a block's spike buffer overflowed (the caller restores the
     state and runs the chunk again with larger buffers).
     """
     n = xs.shape[0]
     n_blocks = (n + block - 1) // block
-    n_waves = drive.gain.shape[0]
-    has_sampled = drive.sampled.shape[0] > 0
     inv_dt = 1.0 / dt
     status = np.zeros(n_blocks, dtype=np.int64)
     for bi in prange(n_blocks):
@@ -486,32 +519,23 @@ def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, 
         nb = hi - lo
         block_constants = constants(lo, nb, p)
         x_cut = block_constants[4]
+        recorded = np.flatnonzero(rec.slot[lo:hi] >= 0)
         cs = np.empty(nb)
+        es = np.empty(nb)
         ds = np.empty(nb)
         x1s = np.empty(nb)
         y1s = np.empty(nb)
         todo = np.empty(nb, dtype=np.int8)
         for k in range(k0, k1):
             t0 = k * dt
-            recording = k % rec.stride == 0
-            sample = k // rec.stride - rec.first_sample
-            for j in range(nb):
-                i = lo + j
-                c = drive.offset[i]
-                e = c
-                for w in range(n_waves):
-                    c += drive.gain[w, i] * drive.wave_start[w, k]
-                    e += drive.gain[w, i] * drive.wave_end[w, k]
-                if has_sampled:
-                    c += drive.sampled[k, i]
-                    e += drive.sampled[k, i]
-                cs[j] = c
-                ds[j] = (e - c) * inv_dt
-                slot = rec.slot[i]
-                if recording and slot >= 0:
-                    rec.traces[0, sample, slot] = xs[i] + p.E_L[i]
-                    rec.traces[1, sample, slot] = c / p.R[i]
-                    rec.traces[2, sample, slot] = ys[i] / p.R[i]
+            drive_pass(k, inv_dt, drive, lo, hi, cs, es, ds)
+            if k % rec.stride == 0:
+                sample = k // rec.stride - rec.first_sample
+                for j in recorded:
+                    i = lo + j
+                    rec.traces[0, sample, rec.slot[i]] = xs[i] + p.E_L[i]
+                    rec.traces[1, sample, rec.slot[i]] = cs[j] / p.R[i]
+                    rec.traces[2, sample, rec.slot[i]] = ys[i] / p.R[i]
             fast_pass(
                 t0,
                 dt,

@@ -27,7 +27,6 @@ from typing import NamedTuple
 import numpy as np
 
 from .buffers import OK, SPIKE_BUFFER_FULL, store_spike
-from .inputs import drive_bounds
 from .rng import normal, uniform
 
 prange = range  # replaced by numba.prange in the parallel jitted copy

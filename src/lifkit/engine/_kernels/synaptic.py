@@ -17,14 +17,18 @@ the synaptic drives, is then exactly
                           + y (s^2/tau) exp[-s/tau_r, -s/tau_d, -s/tau]]
 
 with the divided differences of :mod:`.expdiff`, finite and exact when time constants
-coincide. Arrivals come at their exact times, split steps into segments and are taken
-in time order. A threshold crossing inside a segment is found by safeguarded Newton on
-the closed form, with x' = (u - x)/tau; when both ends of a segment are below threshold
-an interior maximum is looked for only if x' changes sign from + to - and the bound
-max x <= x0 + s max(0, U - x0)/tau (U an upper bound of u on the segment) allows a
-crossing. Spikes reset x and start the refractory period as in the plain LIF kernel;
-synaptic drives keep evolving (and keep receiving arrivals) while the neuron is
-refractory. White noise is added as there, one exactly sampled increment per segment.
+coincide. Arrivals come at their exact times. A step in which no threshold crossing is
+possible is advanced whole, by superposition of the arrivals' own responses
+(:func:`fast_block`); any other step is cut into segments at its arrivals
+(:func:`step_by_segments`). A threshold crossing inside a segment is found by
+safeguarded Newton on the closed form, with x' = (u - x)/tau; when both ends of a
+segment are below threshold an interior maximum is looked for only if x' changes sign
+from + to - and the bound max x <= x0 + s max(0, U - x0)/tau (U an upper bound of u on
+the segment) allows a crossing. Spikes reset x and start the refractory period as in
+the plain LIF kernel; synaptic drives keep evolving (and keep receiving arrivals) while
+the neuron is refractory. White noise is added as there, one exactly sampled increment
+per segment. Which way a step goes depends only on the neuron's state at its start, so
+results do not depend on windows, chunks or threads.
 """
 
 import math
@@ -46,7 +50,17 @@ CASCADE = 2
 
 #: Neuron-steps a window needs before its neurons are advanced by parallel threads:
 #: waking them costs tens of microseconds, more than a small window's work.
-PARALLEL_MIN_UPDATES = 16_384
+PARALLEL_MIN_UPDATES = 2048
+
+# Columns of the neuron table (see neuron_table).
+TAU_M = 0
+THETA = 1
+X_RESET = 2
+SIGMA = 3
+DECAY = 4
+OFFSET = 5
+V_REST = 6
+R_M = 7
 
 # Columns of the synapse table ``syn`` the helpers read (one row per synapse type; a
 # single array, since every array passed to a helper costs reference counting).
@@ -58,6 +72,7 @@ NORM = 4  # 1/ms: y added per unit weight by a cascade arrival
 DECAY_DT = 5  # e^{-dt/tau_decay}
 RISE_DT = 6  # e^{-dt/tau_rise}
 GAIN_DT = 7  # dt exp[-dt/tau_rise, -dt/tau_decay]: z gained over dt per unit y
+BOUND_DT = 8  # max(0, 1 - dt/tau_decay) <= e^{-dt/tau_decay}: bounds a decaying negative z
 
 
 class SynapticParams(NamedTuple):
@@ -102,7 +117,7 @@ class SynapticParams(NamedTuple):
 def synapse_table(p, dt):
     """The synapse table of the run's parameters ``p`` for steps of dt ms."""
     nq = p.syn_kind.shape[0]
-    syn = np.zeros((nq, 8))
+    syn = np.zeros((nq, 9))
     for q in range(nq):
         syn[q, KIND] = p.syn_kind[q]
         syn[q, ROW] = p.syn_row[q]
@@ -113,7 +128,27 @@ def synapse_table(p, dt):
             syn[q, DECAY_DT] = math.exp(-dt / p.syn_tau_decay[q])
             syn[q, RISE_DT] = math.exp(-dt / p.syn_tau_rise[q])
             syn[q, GAIN_DT] = dt * dd1(-dt / p.syn_tau_rise[q], -dt / p.syn_tau_decay[q])
+            syn[q, BOUND_DT] = max(0.0, 1.0 - dt / p.syn_tau_decay[q])
     return syn
+
+
+def neuron_table(p, drive):
+    """The per-neuron constants a step reads, one row per neuron (a single cache line,
+    rather than one line from each of many arrays): columns TAU_M, THETA = v_th - v_rest,
+    X_RESET = v_reset - v_rest, SIGMA, DECAY = e^{-dt/tau_m}, OFFSET (the constant
+    drive, mV), V_REST and R_M (MΩ)."""
+    n = p.tau.shape[0]
+    neurons = np.zeros((n, 8))
+    for i in range(n):
+        neurons[i, TAU_M] = p.tau[i]
+        neurons[i, THETA] = p.v_th[i] - p.v_rest[i]
+        neurons[i, X_RESET] = p.v_reset[i] - p.v_rest[i]
+        neurons[i, SIGMA] = p.sigma[i]
+        neurons[i, DECAY] = p.decay[i]
+        neurons[i, OFFSET] = drive.offset[i]
+        neurons[i, V_REST] = p.v_rest[i]
+        neurons[i, R_M] = p.R[i]
+    return neurons
 
 
 def response_z(s, tau, tau_d):
@@ -150,37 +185,57 @@ def synaptic_drive(i, syn, state):
     return total
 
 
-def advance_synapses(i, h, syn, state):
-    """Let neuron i's synaptic states evolve over h ms."""
+def advance_synapses(i, h, syn, state, full):
+    """Let neuron i's synaptic states evolve over h ms (``full``: h is dt)."""
     for q in range(syn.shape[0]):
         kind = int(syn[q, KIND])
         if kind == DELTA:
             continue
         r = int(syn[q, ROW])
         tau_d = syn[q, TAU_DECAY]
-        decay = math.exp(-h / tau_d)
+        decay = syn[q, DECAY_DT] if full else math.exp(-h / tau_d)
         if kind == EXPONENTIAL:
             state[i, r] *= decay
         else:
             tau_r = syn[q, TAU_RISE]
             y = state[i, r + 1]
-            state[i, r] = state[i, r] * decay + y * h * dd1(-h / tau_r, -h / tau_d)
-            state[i, r + 1] = y * math.exp(-h / tau_r)
+            gain = syn[q, GAIN_DT] if full else h * dd1(-h / tau_r, -h / tau_d)
+            state[i, r] = state[i, r] * decay + y * gain
+            state[i, r + 1] = y * (syn[q, RISE_DT] if full else math.exp(-h / tau_r))
 
 
-def synaptic_response(i, h, tau, syn, state):
-    """x gained over h ms from neuron i's synaptic states at the segment start."""
+def synaptic_response(i, h, tau, syn, state, full, response_dt):
+    """x gained over h ms from neuron i's synaptic states at the segment start
+    (``full``: h is dt, read ``response_dt``)."""
     total = 0.0
     for q in range(syn.shape[0]):
         kind = int(syn[q, KIND])
         if kind == DELTA:
             continue
         r = int(syn[q, ROW])
-        total += state[i, r] * response_z(h, tau, syn[q, TAU_DECAY])
+        z = state[i, r]
+        total += z * (response_dt[i, 2 * q] if full else response_z(h, tau, syn[q, TAU_DECAY]))
         if kind == CASCADE:
             y = state[i, r + 1]
-            if y != 0.0:
+            if y != 0.0 and full:
+                total += y * response_dt[i, 2 * q + 1]
+            elif y != 0.0:
                 total += y * response_y(h, tau, syn[q, TAU_DECAY], syn[q, TAU_RISE])
+    return total
+
+
+def drive_at(i, h, syn, state):
+    """The synaptic drive of neuron i h ms after the segment start (mV)."""
+    total = 0.0
+    for q in range(syn.shape[0]):
+        kind = int(syn[q, KIND])
+        if kind == DELTA:
+            continue
+        r = int(syn[q, ROW])
+        tau_d = syn[q, TAU_DECAY]
+        total += state[i, r] * math.exp(-h / tau_d)
+        if kind == CASCADE:
+            total += state[i, r + 1] * h * dd1(-h / syn[q, TAU_RISE], -h / tau_d)
     return total
 
 
@@ -290,8 +345,7 @@ def synaptic_crossing(i, x0, x_end, a, b, tau, h, theta, syn, state):
         return -1.0
     if a + synaptic_drive(i, syn, state) <= x0:  # x'(0) <= 0
         return -1.0
-    _x, u_end, _du = segment_at(i, h, x0, a, b, tau, syn, state)
-    if u_end >= x_end:  # x'(h) >= 0: no maximum inside
+    if a + b * h + drive_at(i, h, syn, state) >= x_end:  # x'(h) >= 0: no maximum inside
         return -1.0
     s_max = peak_time(0.0, h, i, x0, a, b, tau, syn, state)
     x_max, _u, _du = segment_at(i, s_max, x0, a, b, tau, syn, state)
@@ -317,111 +371,135 @@ def exp_response(h, tau, tau_s):
     return decay, h / tau * top * phi
 
 
-def superposed_step(
-    i, x, a, b, tau, theta, dt, t0, t1, decay, cur, last, ev_time, ev_synapse, ev_weight,
-    kinds, rows, syn, state, response_dt, extra,
+def step_by_segments(
+    i, k, dt, x, r_end, cur, last, a, b, tau, theta, x_reset, sigma, decay_dt, key, g,
+    block, p, ev_time, ev_synapse, ev_weight, syn, response_dt, spikes, state,
 ):  # fmt: skip
-    """Advance neuron i over a full step with arrivals by superposition, when no
-    threshold crossing is possible. Returns (index after the step's events, x at the
-    step's end), or (``cur``, x) with nothing done when the step needs the
-    segment-by-segment treatment.
+    """Advance neuron i over step k segment by segment: cut at its arrivals, refractory
+    end and spikes. Returns (status, x, end of refractoriness, index of the next event).
 
-    The system is linear, so the state at the step's end is that of the step without
-    arrivals plus, for each arrival at s_e, its own response over dt - s_e. No crossing
-    happens if x0 + dt max(0, U - x0)/tau < theta and x(dt) < theta, where U bounds the
-    drive over the step including every arrival (see :func:`might_cross`). Delta arrivals
-    always take the segment path. ``extra`` (one value per state row) collects the
-    arrivals' contributions to the states before they are committed.
+    Each noise-free segment is integrated in closed form and searched for a threshold
+    crossing by :func:`synaptic_crossing` (or the plain LIF's ``crossing_time`` while the
+    synapses are silent); with noise, each segment draws its exact Ornstein-Uhlenbeck
+    increment (streams 2j and 2j + 1 of segment j) and crossings are bridged as in the
+    LIF kernel. ``g`` is the neuron's global index, which keys its noise.
     """
-    bound = a + max(0.0, b * dt)
-    x_end = advance(x, a, b, tau, dt, decay)
-    for q in range(kinds.shape[0]):
+    n_rows = state.shape[1]
+    kinds = p.syn_kind
+    rows = p.syn_row
+    t0 = k * dt
+    t1 = (k + 1) * dt
+    s = 0.0
+    segment = 0
+    while True:
+        arrival = cur < last and ev_time[cur] < t1
+        s_next = max(s, ev_time[cur] - t0) if arrival else dt
+        while s < s_next:
+            full = s == 0.0 and not arrival
+            active = False
+            for r in range(n_rows):
+                if state[i, r] != 0.0:
+                    active = True
+            ref_s = r_end - t0
+            if ref_s > s:  # refractory: v held, synapses evolve
+                x = x_reset
+                stop_at = min(ref_s, s_next)
+                if active:
+                    advance_synapses(i, stop_at - s, syn, state, full and ref_s >= dt)
+                s = stop_at
+                continue
+            h = s_next - s
+            a_s = a + b * s
+            decay = decay_dt if full else math.exp(-h / tau)
+            x_end = advance(x, a_s, b, tau, h, decay)
+            if active:
+                x_end += synaptic_response(i, h, tau, syn, state, full, response_dt)
+            if sigma > 0.0:
+                sd = p.noise_sd[i] if full else sigma * math.sqrt(0.5 * (1.0 - decay**2))
+                x_end += sd * normal(key, g, k, 2 * segment)
+                s_cross = noisy_crossing(x, x_end, h, sd, theta, key, g, k, 2 * segment + 1)
+            elif active:
+                s_cross = synaptic_crossing(i, x, x_end, a_s, b, tau, h, theta, syn, state)
+            else:
+                s_cross = crossing_time(x, x_end, a_s, b, tau, h, theta)
+            segment += 1
+            if s_cross < 0.0:  # the segment ends at s_next
+                x = x_end
+                if active:
+                    advance_synapses(i, h, syn, state, full)
+                s = s_next
+                continue
+            t_spike = t0 + s + s_cross
+            if store_spike(spikes, block, i, t_spike) != OK:
+                return SPIKE_BUFFER_FULL, x, r_end, cur
+            if active:
+                advance_synapses(i, s_cross, syn, state, False)
+            x = x_reset
+            r_end = t_spike + p.t_ref[i]
+            s = min(s + s_cross, s_next)
+        if not arrival:
+            break
+        q = ev_synapse[cur]
+        w = ev_weight[cur]
         kind = kinds[q]
         if kind == DELTA:
-            continue
-        r = rows[q]
-        z = state[i, r]
-        extra[r] = 0.0
-        x_end += z * response_dt[i, 2 * q]
-        bound += z if z >= 0.0 else z * max(0.0, 1.0 - dt / syn[q, TAU_DECAY])
-        if kind == CASCADE:
-            y = state[i, r + 1]
-            extra[r + 1] = 0.0
-            x_end += y * response_dt[i, 2 * q + 1]
-            bound += dt * max(y, 0.0)
-    after = cur
-    while after < last and ev_time[after] < t1:
-        q = ev_synapse[after]
-        kind = kinds[q]
-        if kind == DELTA:
-            return cur, x
-        w = ev_weight[after]
-        bound += max(w, 0.0) if kind == EXPONENTIAL else dt * max(w * syn[q, NORM], 0.0)
-        after += 1
-    if x + dt * max(0.0, bound - x) / tau >= theta:
-        return cur, x
-    for c in range(cur, after):  # each arrival's own response over the rest of the step
-        h = t1 - ev_time[c]
-        q = ev_synapse[c]
-        r = rows[q]
-        tau_d = syn[q, TAU_DECAY]
-        if kinds[q] == EXPONENTIAL:
-            remaining, response = exp_response(h, tau, tau_d)
-            x_end += ev_weight[c] * response
-            extra[r] += ev_weight[c] * remaining
+            if not r_end - t0 > s:
+                x += w
+                if x >= theta:
+                    if store_spike(spikes, block, i, ev_time[cur]) != OK:
+                        return SPIKE_BUFFER_FULL, x, r_end, cur
+                    x = x_reset
+                    r_end = ev_time[cur] + p.t_ref[i]
+        elif kind == EXPONENTIAL:
+            state[i, rows[q]] += w
         else:
-            tau_r = syn[q, TAU_RISE]
-            y = ev_weight[c] * syn[q, NORM]
-            x_end += y * response_y(h, tau, tau_d, tau_r)
-            extra[r] += y * h * dd1(-h / tau_r, -h / tau_d)
-            extra[r + 1] += y * math.exp(-h / tau_r)
-    if x_end >= theta:
-        return cur, x
-    for q in range(kinds.shape[0]):  # commit: the step without arrivals plus the extra
-        kind = kinds[q]
-        r = rows[q]
-        if kind == EXPONENTIAL:
-            state[i, r] = state[i, r] * syn[q, DECAY_DT] + extra[r]
-        elif kind == CASCADE:
-            y = state[i, r + 1]
-            state[i, r] = state[i, r] * syn[q, DECAY_DT] + y * syn[q, GAIN_DT] + extra[r]
-            state[i, r + 1] = y * syn[q, RISE_DT] + extra[r + 1]
-    return after, x_end
+            state[i, rows[q] + 1] += w * syn[q, NORM]
+        cur += 1
+    return OK, x, r_end, cur
 
 
-def run_block(
-    block, first, stop, ka, kb, dt, key, neuron_offset, p, drive, x_state, ref_end, state,
-    ev_ptr, ev_time, ev_synapse, ev_weight, syn, response_dt, scratch, rec, spikes,
+def fast_block(
+    n_todo, todo, kb, dt, x_state, ref_end, state, ev_ptr, ev_time, ev_synapse, ev_weight,
+    kinds, rows, syn, neurons, response_dt, end, drive, rec,
 ):  # fmt: skip
-    """Advance neurons [first, stop) of block ``block`` over steps [ka, kb) with their
-    events; returns OK or SPIKE_BUFFER_FULL.
+    """Advance the ``n_todo`` neurons listed in ``todo`` (rows: neuron, step, next event)
+    up to step kb as far as every step is simple; returns how many were held back at a
+    step that is not, listed again (in place) in ``todo`` for :func:`slow_block`.
 
-    Neuron i's noise is keyed by its global index ``neuron_offset + i``; the events are
-    those of :func:`window_events`, ``syn`` the :func:`synapse_table`, ``response_dt``
-    the :func:`step_responses` and ``scratch[block]`` the block's working row. One call
-    per block (numba's parallel loops take flat arguments, hence the long list); a full
-    step without arrivals, the common case, is written out here rather than in helpers,
-    which cost more than the step itself, and a step with arrivals but no possible
-    crossing is advanced by :func:`superposed_step`.
+    Simple steps are noise-free and either wholly refractory (v held at v_reset, the
+    synapses evolve; arrivals add to them, delta arrivals are lost) or begin outside the
+    refractory period with no crossing possible. Such a step is advanced whole by
+    superposition: the system is linear, so its end is that of the step without arrivals
+    plus, for each arrival at s_e, that arrival's own response over dt - s_e. No crossing
+    is possible when x(dt) < theta and x0 + dt max(0, U - x0)/tau < theta, with U an upper
+    bound of the drive over the step, arrivals included (see :func:`might_cross`), or,
+    with silent synapses and no arrival, when the plain LIF's ``crossing_time`` finds
+    none. This loop calls no function that takes arrays: such a call, even on a branch
+    never taken, costs more than the step.
     """
-    n_types = syn.shape[0]
+    n_types = kinds.shape[0]
     n_rows = state.shape[1]
     n_waves = drive.gain.shape[0]
     has_sampled = drive.sampled.shape[0] > 0
-    for i in range(first, stop):
-        tau = p.tau[i]
-        theta = p.v_th[i] - p.v_rest[i]
-        x_reset = p.v_reset[i] - p.v_rest[i]
-        sigma = p.sigma[i]
+    n_held = 0
+    for m in range(n_todo):
+        i = todo[0, m]
+        tau = neurons[i, TAU_M]
+        theta = neurons[i, THETA]
+        x_reset = neurons[i, X_RESET]
+        decay_dt = neurons[i, DECAY]
         x = x_state[i]
         r_end = ref_end[i]
         slot = rec.slot[i]
-        cur = ev_ptr[i]
+        cur = todo[2, m]
         last = ev_ptr[i + 1]
-        for k in range(ka, kb):
+        k = todo[1, m]
+        if neurons[i, SIGMA] > 0.0:
+            k = -k - 1  # noise: every step takes the segment path
+        while 0 <= k < kb:
             t0 = k * dt
             t1 = (k + 1) * dt
-            a = drive.offset[i]
+            a = neurons[i, OFFSET]
             e = a
             for j in range(n_waves):
                 a += drive.gain[j, i] * drive.wave_start[j, k]
@@ -429,131 +507,182 @@ def run_block(
             if has_sampled:
                 a += drive.sampled[k, i]
                 e += drive.sampled[k, i]
+            b = (e - a) / dt
+            refractory = r_end >= t1
+            if r_end > t0 and not refractory:
+                break  # the refractory period ends inside the step
+            x_end = x_reset
+            if not refractory:
+                x_end = advance(x, a, b, tau, dt, decay_dt)
+            bound = a + max(0.0, b * dt)
+            drive_now = 0.0
+            for q in range(n_types):
+                kind = kinds[q]
+                if kind == DELTA:
+                    continue
+                r = rows[q]
+                z = state[i, r]
+                drive_now += z
+                bound += z if z >= 0.0 else z * syn[q, BOUND_DT]
+                end[r] = z * syn[q, DECAY_DT]
+                if not refractory:
+                    x_end += z * response_dt[i, 2 * q]
+                if kind == CASCADE:
+                    y = state[i, r + 1]
+                    bound += dt * max(y, 0.0)
+                    end[r] += y * syn[q, GAIN_DT]
+                    end[r + 1] = y * syn[q, RISE_DT]
+                    if not refractory:
+                        x_end += y * response_dt[i, 2 * q + 1]
+            after = cur
+            while after < last and ev_time[after] < t1:
+                q = ev_synapse[after]
+                kind = kinds[q]
+                w = ev_weight[after]
+                if kind == DELTA and not refractory:
+                    bound = math.inf  # a jump of v: the segment path
+                elif kind == EXPONENTIAL:
+                    bound += max(w, 0.0)
+                elif kind == CASCADE:
+                    bound += dt * max(w * syn[q, NORM], 0.0)
+                after += 1
+            if not refractory and not (
+                x_end < theta and x + dt * max(0.0, bound - x) / tau < theta
+            ):
+                silent = after == cur
+                for r in range(n_rows):
+                    silent = silent and state[i, r] == 0.0
+                if not silent or crossing_time(x, x_end, a, b, tau, dt, theta) >= 0.0:
+                    break
+            for c in range(cur, after):  # each arrival's own response over the rest of the step
+                q = ev_synapse[c]
+                kind = kinds[q]
+                if kind == DELTA:
+                    continue  # lost: the neuron is refractory
+                h = t1 - ev_time[c]
+                r = rows[q]
+                tau_d = syn[q, TAU_DECAY]
+                if kind == EXPONENTIAL:
+                    remaining, response = exp_response(h, tau, tau_d)
+                    end[r] += ev_weight[c] * remaining
+                    if not refractory:
+                        x_end += ev_weight[c] * response
+                else:
+                    tau_r = syn[q, TAU_RISE]
+                    y = ev_weight[c] * syn[q, NORM]
+                    end[r] += y * h * dd1(-h / tau_r, -h / tau_d)
+                    end[r + 1] += y * math.exp(-h / tau_r)
+                    if not refractory:
+                        x_end += y * response_y(h, tau, tau_d, tau_r)
+            if not refractory and x_end >= theta:
+                break
+            if slot >= 0 and k % rec.stride == 0:  # record the step's start
+                sample = k // rec.stride - rec.first_sample
+                rec.traces[0, sample, slot] = x + neurons[i, V_REST]
+                rec.traces[1, sample, slot] = a / neurons[i, R_M]
+                rec.traces[2, sample, slot] = drive_now / neurons[i, R_M]
+            for r in range(n_rows):
+                state[i, r] = end[r]
+            x = x_end
+            cur = after
+            k += 1
+        x_state[i] = x
+        if k < kb:  # held back at step k (k < 0: noise, from step -k - 1)
+            todo[0, n_held] = i
+            todo[1, n_held] = k if k >= 0 else -k - 1
+            todo[2, n_held] = cur
+            n_held += 1
+    return n_held
+
+
+def slow_block(
+    block, n_todo, todo, kb, dt, key, neuron_offset, p, drive, x_state, ref_end, state,
+    ev_ptr, ev_time, ev_synapse, ev_weight, syn, neurons, response_dt, rec, spikes,
+):  # fmt: skip
+    """Advance each of the ``n_todo`` neurons listed in ``todo`` (rows: neuron, step, next
+    event) by its one step cut into segments (:func:`step_by_segments`); a neuron with
+    noise is taken to step kb. Returns (status, how many neurons remain before kb, listed
+    again in place in ``todo``); status is OK or SPIKE_BUFFER_FULL. Neuron i's noise is
+    keyed by its global index ``neuron_offset + i``.
+    """
+    n_waves = drive.gain.shape[0]
+    has_sampled = drive.sampled.shape[0] > 0
+    n_left = 0
+    for m in range(n_todo):
+        i = todo[0, m]
+        k = todo[1, m]
+        cur = todo[2, m]
+        sigma = neurons[i, SIGMA]
+        x = x_state[i]
+        r_end = ref_end[i]
+        stop = kb if sigma > 0.0 else k + 1
+        while k < stop:
+            a = neurons[i, OFFSET]
+            e = a
+            for j in range(n_waves):
+                a += drive.gain[j, i] * drive.wave_start[j, k]
+                e += drive.gain[j, i] * drive.wave_end[j, k]
+            if has_sampled:
+                a += drive.sampled[k, i]
+                e += drive.sampled[k, i]
+            slot = rec.slot[i]
             if slot >= 0 and k % rec.stride == 0:
                 sample = k // rec.stride - rec.first_sample
-                rec.traces[0, sample, slot] = x + p.v_rest[i]
-                rec.traces[1, sample, slot] = a / p.R[i]
-                rec.traces[2, sample, slot] = synaptic_drive(i, syn, state) / p.R[i]
-            b = (e - a) / dt
-            if sigma == 0.0 and r_end <= t0 and cur < last and ev_time[cur] < t1:
-                after, x_after = superposed_step(
-                    i, x, a, b, tau, theta, dt, t0, t1, p.decay[i], cur, last,
-                    ev_time, ev_synapse, ev_weight, p.syn_kind, p.syn_row, syn, state,
-                    response_dt, scratch[block],
-                )  # fmt: skip
-                if after > cur:  # done: x and the states are at the step's end
-                    x = x_after
-                    cur = after
-                    continue
-            s = 0.0
-            segment = 0
-            while True:
-                arrival = cur < last and ev_time[cur] < t1
-                s_next = max(s, ev_time[cur] - t0) if arrival else dt
-                while s < s_next:
-                    full = s == 0.0 and not arrival
-                    active = False
-                    for r in range(n_rows):
-                        if state[i, r] != 0.0:
-                            active = True
-                    ref_s = r_end - t0
-                    if ref_s > s:  # refractory: v held, synapses evolve
-                        x = x_reset
-                        if ref_s < s_next:
-                            if active:
-                                advance_synapses(i, ref_s - s, syn, state)
-                            s = ref_s
-                            continue
-                        s_cross = -1.0
-                        x_end = x_reset
-                    else:
-                        h = s_next - s
-                        a_s = a + b * s
-                        decay = p.decay[i] if full else math.exp(-h / tau)
-                        x_end = advance(x, a_s, b, tau, h, decay)
-                        bound = a_s + max(0.0, b * h)  # of the drive over the segment
-                        if active and full:
-                            for q in range(n_types):
-                                kind = int(syn[q, KIND])
-                                if kind != DELTA:
-                                    r = int(syn[q, ROW])
-                                    z = state[i, r]
-                                    x_end += z * response_dt[i, 2 * q]
-                                    if z < 0.0:
-                                        z *= max(0.0, 1.0 - dt / syn[q, TAU_DECAY])
-                                    bound += z
-                                    if kind == CASCADE:
-                                        y = state[i, r + 1]
-                                        x_end += y * response_dt[i, 2 * q + 1]
-                                        bound += dt * max(y, 0.0)
-                        elif active:
-                            x_end += synaptic_response(i, h, tau, syn, state)
-                        if sigma > 0.0:
-                            sd = (
-                                p.noise_sd[i]
-                                if full
-                                else sigma * math.sqrt(0.5 * (1.0 - decay * decay))
-                            )
-                            g = neuron_offset + i
-                            x_end += sd * normal(key, g, k, 2 * segment)
-                            s_cross = noisy_crossing(
-                                x, x_end, h, sd, theta, key, g, k, 2 * segment + 1
-                            )
-                        elif not active:
-                            s_cross = crossing_time(x, x_end, a_s, b, tau, h, theta)
-                        elif full and x_end < theta and x + h * max(0.0, bound - x) / tau < theta:
-                            s_cross = -1.0  # the bound of might_cross, written out
-                        else:
-                            s_cross = synaptic_crossing(
-                                i, x, x_end, a_s, b, tau, h, theta, syn, state
-                            )
-                        segment += 1
-                    if s_cross < 0.0:  # the segment ends at s_next
-                        x = x_end
-                        if active and full:
-                            for q in range(n_types):
-                                kind = int(syn[q, KIND])
-                                r = int(syn[q, ROW])
-                                if kind == EXPONENTIAL:
-                                    state[i, r] *= syn[q, DECAY_DT]
-                                elif kind == CASCADE:
-                                    y = state[i, r + 1]
-                                    state[i, r] = (
-                                        state[i, r] * syn[q, DECAY_DT] + y * syn[q, GAIN_DT]
-                                    )
-                                    state[i, r + 1] = y * syn[q, RISE_DT]
-                        elif active:
-                            advance_synapses(i, s_next - s, syn, state)
-                        s = s_next
-                        continue
-                    t_spike = t0 + s + s_cross
-                    if store_spike(spikes, block, i, t_spike) != OK:
-                        return SPIKE_BUFFER_FULL
-                    if active:
-                        advance_synapses(i, s_cross, syn, state)
-                    x = x_reset
-                    r_end = t_spike + p.t_ref[i]
-                    s = min(s + s_cross, s_next)
-                if not arrival:
-                    break
-                q = ev_synapse[cur]
-                w = ev_weight[cur]
-                kind = int(syn[q, KIND])
-                if kind == DELTA:
-                    if not r_end - t0 > s:
-                        x += w
-                        if x >= theta:
-                            if store_spike(spikes, block, i, ev_time[cur]) != OK:
-                                return SPIKE_BUFFER_FULL
-                            x = x_reset
-                            r_end = ev_time[cur] + p.t_ref[i]
-                elif kind == EXPONENTIAL:
-                    state[i, int(syn[q, ROW])] += w
-                else:
-                    state[i, int(syn[q, ROW]) + 1] += w * syn[q, NORM]
-                cur += 1
+                rec.traces[0, sample, slot] = x + neurons[i, V_REST]
+                rec.traces[1, sample, slot] = a / neurons[i, R_M]
+                rec.traces[2, sample, slot] = synaptic_drive(i, syn, state) / neurons[i, R_M]
+            status, x, r_end, cur = step_by_segments(
+                i, k, dt, x, r_end, cur, ev_ptr[i + 1], a, (e - a) / dt, neurons[i, TAU_M],
+                neurons[i, THETA], neurons[i, X_RESET], sigma, neurons[i, DECAY], key,
+                neuron_offset + i, block, p, ev_time, ev_synapse, ev_weight, syn,
+                response_dt, spikes, state,
+            )  # fmt: skip
+            if status != OK:
+                return status, 0
+            k += 1
         x_state[i] = x
         ref_end[i] = r_end
+        if k < kb:
+            todo[0, n_left] = i
+            todo[1, n_left] = k
+            todo[2, n_left] = cur
+            n_left += 1
+    return OK, n_left
+
+
+def advance_block(
+    block, first, stop, ka, kb, dt, key, neuron_offset, p, drive, x_state, ref_end, state,
+    ev_ptr, ev_time, ev_synapse, ev_weight, syn, neurons, response_dt, end, todo, rec,
+    spikes,
+):  # fmt: skip
+    """Advance neurons [first, stop) (block ``block``) over steps [ka, kb); returns OK or
+    SPIKE_BUFFER_FULL.
+
+    Steps go to :func:`fast_block` while they are simple and to :func:`slow_block`,
+    one at a time, when they are not, so which way a step is taken depends only on the
+    neuron's state at its start, never on windows, chunks or threads. ``end`` and
+    ``todo`` are the block's working arrays (states at a step's end; the list of neurons
+    to advance).
+    """
+    n_todo = stop - first
+    for m in range(n_todo):
+        todo[0, m] = first + m
+        todo[1, m] = ka
+        todo[2, m] = ev_ptr[first + m]
+    while n_todo > 0:
+        n_todo = fast_block(
+            n_todo, todo, kb, dt, x_state, ref_end, state, ev_ptr, ev_time, ev_synapse,
+            ev_weight, p.syn_kind, p.syn_row, syn, neurons, response_dt, end, drive, rec,
+        )  # fmt: skip
+        if n_todo == 0:
+            break
+        status, n_todo = slow_block(
+            block, n_todo, todo, kb, dt, key, neuron_offset, p, drive, x_state, ref_end,
+            state, ev_ptr, ev_time, ev_synapse, ev_weight, syn, neurons, response_dt, rec,
+            spikes,
+        )  # fmt: skip
+        if status != OK:
+            return status
     return OK
 
 
@@ -572,12 +701,16 @@ def run_chunk(
     n = x_state.shape[0]
     n_blocks = (n + block - 1) // block
     syn = synapse_table(p, dt)
+    neurons = neuron_table(p, drive)
     response_dt = step_responses(syn, p.tau, dt)
     tables = projection_table(p)
     sources = source_table(p)
     status = np.zeros(n_blocks, dtype=np.int64)
     start = np.zeros(n_blocks, dtype=np.int64)
-    scratch = np.zeros((n_blocks, state.shape[1]))
+    # One working row per block, 128 bytes apart: blocks on different threads must not
+    # write to the same cache line.
+    scratch = np.zeros((n_blocks, state.shape[1] + 16))
+    todo = np.zeros((n_blocks, 3, block), dtype=np.int64)  # each block's list of neurons
     ka = k0
     while ka < k1:
         kb = min(k1, ka + p.window)
@@ -588,17 +721,19 @@ def run_chunk(
             start[bi] = spikes.stored[bi]
         if n * (kb - ka) >= PARALLEL_MIN_UPDATES:
             for bi in prange(n_blocks):
-                status[bi] = run_block(
+                status[bi] = advance_block(
                     bi, bi * block, min(n, (bi + 1) * block), ka, kb, dt, key,
                     neuron_offset, p, drive, x_state, ref_end, state, ev_ptr, ev_time,
-                    ev_synapse, ev_weight, syn, response_dt, scratch, rec, spikes,
+                    ev_synapse, ev_weight, syn, neurons, response_dt, scratch[bi], todo[bi],
+                    rec, spikes,
                 )  # fmt: skip
         else:  # too little work to pay for waking the threads
             for bi in range(n_blocks):
-                status[bi] = run_block(
+                status[bi] = advance_block(
                     bi, bi * block, min(n, (bi + 1) * block), ka, kb, dt, key,
                     neuron_offset, p, drive, x_state, ref_end, state, ev_ptr, ev_time,
-                    ev_synapse, ev_weight, syn, response_dt, scratch, rec, spikes,
+                    ev_synapse, ev_weight, syn, neurons, response_dt, scratch[bi], todo[bi],
+                    rec, spikes,
                 )  # fmt: skip
         for bi in range(n_blocks):  # a loop: an array reduction would be a parallel region
             if status[bi] != OK:
