@@ -10,6 +10,7 @@ import numpy as np
 from .. import theory
 from ..experiment import Experiment
 from ..models import LIF
+from ..models._params import ParameterRecord
 from ..results import Result
 from ..stimuli import Constant
 from ..units import BASE_UNITS
@@ -48,13 +49,13 @@ def summarize(experiment: Experiment, result: Result) -> dict[str, Any]:
         "rate_Hz": result.rates.tolist(),
         "mean_isi_ms": [_mean_isi(result.spike_train(i)) for i in range(result.n_neurons)],
     }
-    constant = isinstance(experiment.stimulus, Constant) and not experiment.projections
-    if isinstance(model, LIF) and constant:
-        summary["analytic"] = _constant_input_theory(model, experiment.stimulus, result.n_neurons)
+    stimulus = experiment.stimulus
+    if isinstance(model, LIF) and isinstance(stimulus, Constant) and not experiment.projections:
+        summary["analytic"] = _constant_input_theory(model, stimulus, result.n_neurons)
     return summary
 
 
-def model_parameters(model: LIF) -> dict[str, dict[str, Any]]:
+def model_parameters(model: ParameterRecord) -> dict[str, dict[str, Any]]:
     """Each parameter as ``{"value": number or per-neuron list, "unit": ..., "meaning": ...}``.
 
     >>> model_parameters(LIF.preset("orhan"))["tau_m"]

@@ -22,13 +22,47 @@ from ._params import Field, ParameterRecord, as_parameter, require
 from .lif import _one_of, membrane_from_any
 
 MEMBRANE = ("tau_m", "R", "C_m", "g_L")
-#: The fields every adaptive model has besides its threshold mechanism.
-ADAPTATION_FIELDS = (
-    Field("a", "conductance", "subthreshold adaptation coupling"),
-    Field("b", "current", "spike-triggered adaptation increment"),
-    Field("tau_w", "time", "adaptation time constant"),
+#: The parameters given in several equivalent ways: two of the membrane's, one rest name.
+MEMBRANE_EQUIVALENT: tuple[tuple[tuple[str, ...], int], ...] = (
+    (MEMBRANE, 2),
+    (("v_rest", "E_L"), 1),
 )
-W_INIT = Field("w_init", "current", "adaptation current at t = 0")
+#: The Soroush report's adaptive neuron (seed 003) without its threshold: the LIF set
+#: (g_L = 10 nS, tau_m = 10 ms, E_L = V_reset = -75 mV, V_init = -65 mV, t_ref = 2 ms)
+#: with a = 6 nS, b = 10 pA, w_init = 0; tau_w chosen as AdaptiveLIF's docstring explains.
+SOROUSH_ADAPTATION: dict[str, float] = dict(
+    tau_m=10.0,
+    g_L=0.01,
+    E_L=-75.0,
+    v_reset=-75.0,
+    t_ref=2.0,
+    v_init=-65.0,
+    a=0.006,
+    b=0.01,
+    tau_w=100.0,
+    w_init=0.0,
+)
+
+
+def adaptive_fields(*threshold: Field) -> tuple[Field, ...]:
+    """The fields of an adaptive model whose spike mechanism has the fields ``threshold``.
+
+    >>> [f.name for f in adaptive_fields(Field("v_th", "voltage", "threshold"))][3:6]
+    ['v_reset', 'v_th', 't_ref']
+    """
+    return (
+        Field("tau_m", "time", "membrane time constant"),
+        Field("R", "resistance", "membrane resistance (1/g_L)"),
+        Field("v_rest", "voltage", "resting potential (E_L)"),
+        Field("v_reset", "voltage", "reset potential after a spike"),
+        *threshold,
+        Field("t_ref", "time", "absolute refractory period (V held at v_reset)"),
+        Field("a", "conductance", "subthreshold adaptation coupling"),
+        Field("b", "current", "spike-triggered adaptation increment"),
+        Field("tau_w", "time", "adaptation time constant"),
+        Field("v_init", "voltage", "membrane potential at t = 0"),
+        Field("w_init", "current", "adaptation current at t = 0"),
+    )
 
 
 class MembraneAliases:
@@ -118,39 +152,14 @@ class AdaptiveLIF(MembraneAliases, ParameterRecord):
     lifkit.errors.ParameterError: tau_w = -5.0: must be > 0 ms; ...
     """
 
-    FIELDS: ClassVar[tuple[Field, ...]] = (
-        Field("tau_m", "time", "membrane time constant"),
-        Field("R", "resistance", "membrane resistance (1/g_L)"),
-        Field("v_rest", "voltage", "resting potential (E_L)"),
-        Field("v_reset", "voltage", "reset potential after a spike"),
-        Field("v_th", "voltage", "firing threshold"),
-        Field("t_ref", "time", "absolute refractory period (V held at v_reset)"),
-        *ADAPTATION_FIELDS,
-        Field("v_init", "voltage", "membrane potential at t = 0"),
-        W_INIT,
+    FIELDS: ClassVar[tuple[Field, ...]] = adaptive_fields(
+        Field("v_th", "voltage", "firing threshold")
     )
-    EQUIVALENT: ClassVar[tuple[tuple[tuple[str, ...], int], ...]] = (
-        (MEMBRANE, 2),
-        (("v_rest", "E_L"), 1),
-    )
+    EQUIVALENT: ClassVar[tuple[tuple[tuple[str, ...], int], ...]] = MEMBRANE_EQUIVALENT
     REDUNDANT: ClassVar[frozenset[frozenset[str]]] = frozenset({frozenset({"R", "g_L"})})
     PRESETS: ClassVar[dict[str, dict[str, Any]]] = {
-        # Soroush report (seed 003): the LIF set (g_L = 10 nS, tau_m = 10 ms, E_L = V_reset
-        # = -75 mV, V_th = -55 mV, V_init = -65 mV, t_ref = 2 ms) with a = 6 nS, b = 10 pA,
-        # w_init = 0; tau_w chosen as the class docstring explains.
-        "soroush": dict(
-            tau_m=10.0,
-            g_L=0.01,
-            E_L=-75.0,
-            v_reset=-75.0,
-            v_th=-55.0,
-            t_ref=2.0,
-            v_init=-65.0,
-            a=0.006,
-            b=0.01,
-            tau_w=100.0,
-            w_init=0.0,
-        ),
+        # Soroush report (seed 003): V_th = -55 mV.
+        "soroush": dict(SOROUSH_ADAPTATION, v_th=-55.0),
     }
 
     def __init__(

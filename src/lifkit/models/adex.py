@@ -22,7 +22,13 @@ import numpy as np
 from ..errors import ParameterError
 from ..stimuli import Step
 from ._params import Field, ParameterRecord, require
-from .adaptive import ADAPTATION_FIELDS, MEMBRANE, W_INIT, MembraneAliases, adaptive_values
+from .adaptive import (
+    MEMBRANE_EQUIVALENT,
+    SOROUSH_ADAPTATION,
+    MembraneAliases,
+    adaptive_fields,
+    adaptive_values,
+)
 from .lif import _one_of
 
 #: The step current (nA) of each firing pattern of Naud et al. (2008), Table 1.
@@ -83,43 +89,20 @@ class AdEx(MembraneAliases, ParameterRecord):
     lifkit.errors.ParameterError: v_peak = -60.0: must be above v_T; ...
     """
 
-    FIELDS: ClassVar[tuple[Field, ...]] = (
-        Field("tau_m", "time", "membrane time constant"),
-        Field("R", "resistance", "membrane resistance (1/g_L)"),
-        Field("v_rest", "voltage", "resting potential (E_L)"),
-        Field("v_reset", "voltage", "reset potential after a spike"),
+    FIELDS: ClassVar[tuple[Field, ...]] = adaptive_fields(
         Field("v_T", "voltage", "threshold of the exponential term (v_th)"),
         Field("Delta_T", "voltage", "slope factor of the exponential term"),
         Field("v_peak", "voltage", "spike cut: a spike is emitted when V reaches it"),
-        Field("t_ref", "time", "absolute refractory period (V held at v_reset)"),
-        *ADAPTATION_FIELDS,
-        Field("v_init", "voltage", "membrane potential at t = 0"),
-        W_INIT,
     )
     EQUIVALENT: ClassVar[tuple[tuple[tuple[str, ...], int], ...]] = (
-        (MEMBRANE, 2),
-        (("v_rest", "E_L"), 1),
+        *MEMBRANE_EQUIVALENT,
         (("v_T", "v_th"), 1),
     )
     REDUNDANT: ClassVar[frozenset[frozenset[str]]] = frozenset({frozenset({"R", "g_L"})})
     PRESETS: ClassVar[dict[str, dict[str, Any]]] = {
         # Soroush report (seed 003): the adaptive LIF set with Delta_T = 1 mV and its V_th
-        # as v_T; tau_w and v_peak chosen as the class docstring explains.
-        "soroush": dict(
-            tau_m=10.0,
-            g_L=0.01,
-            E_L=-75.0,
-            v_reset=-75.0,
-            v_T=-55.0,
-            Delta_T=1.0,
-            v_peak=0.0,
-            t_ref=2.0,
-            v_init=-65.0,
-            a=0.006,
-            b=0.01,
-            tau_w=100.0,
-            w_init=0.0,
-        ),
+        # as v_T; v_peak chosen as the class docstring explains.
+        "soroush": dict(SOROUSH_ADAPTATION, v_T=-55.0, Delta_T=1.0, v_peak=0.0),
         # Brette & Gerstner (2005), regular spiking, as in Brian2's example
         # frompapers/Brette_Gerstner_2005.py: C = 281 pF, g_L = 30 nS, E_L = V_r = -70.6 mV,
         # V_T = -50.4 mV, Delta_T = 2 mV, tau_w = 144 ms, a = 4 nS, b = 80.5 pA, and the
