@@ -11,7 +11,11 @@ from typing import Any
 
 
 class LifkitError(ValueError):
-    """Base class for every user-facing lifkit error."""
+    """Base class for every user-facing lifkit error.
+
+    >>> issubclass(ParameterError, LifkitError), issubclass(LifkitError, ValueError)
+    (True, True)
+    """
 
 
 class ParameterError(LifkitError):
@@ -29,7 +33,13 @@ class ParameterError(LifkitError):
 
 
 class ExperimentError(LifkitError):
-    """An experiment file is malformed; the message names the file and key."""
+    """An experiment file is malformed; the message names the file and key.
+
+    >>> raise ExperimentError("fig1.toml:3: [model] unknown key 'tau' (did you mean 'tau_m'?)")
+    Traceback (most recent call last):
+    ...
+    lifkit.errors.ExperimentError: fig1.toml:3: [model] unknown key 'tau' (did you mean 'tau_m'?)
+    """
 
 
 def _short(value: object, limit: int = 60) -> str:

@@ -81,7 +81,13 @@ _AT_LINE = re.compile(r"^(?P<problem>.*) \(at line (?P<line>\d+), column (?P<col
 
 @dataclass(frozen=True)
 class ExperimentSource:
-    """Where an experiment came from: its path, text and parsed TOML document."""
+    """Where an experiment came from: its path, text and parsed TOML document.
+
+    >>> text = "[run]\\nduration = 10\\ndt = -0.1\\n"
+    >>> source = ExperimentSource("x.toml", text, tomllib.loads(text))
+    >>> source.document["run"]["dt"]  # ms
+    -0.1
+    """
 
     path: str
     text: str
@@ -94,7 +100,13 @@ class ExperimentSource:
         index: int | None = None,
         key: str | None = None,
     ) -> ExperimentError:
-        """``ExperimentError("path:line: [table] problem")``; the line when it can be found."""
+        """``ExperimentError("path:line: [table] problem")``; the line when it can be found.
+
+        >>> text = "[run]\\nduration = 10\\ndt = -0.1\\n"
+        >>> ExperimentSource("x.toml", text, tomllib.loads(text)).error("must be > 0 ms",
+        ...                                                             "run", key="dt")
+        ExperimentError('x.toml:3: [run] must be > 0 ms')
+        """
         line = self._line_of(table, index or 0, key)
         place = self.path if line is None else f"{self.path}:{line}"
         if table is None:
@@ -103,7 +115,13 @@ class ExperimentSource:
         return ExperimentError(f"{place}: {scope} {problem}")
 
     def locate(self, err: ParameterError) -> ExperimentError:
-        """A run-time :class:`ParameterError` as an error at the table and key it came from."""
+        """A run-time :class:`ParameterError` as an error at the table and key it came from.
+
+        >>> text = "[run]\\nduration = 10\\ndt = -0.1\\n"
+        >>> source = ExperimentSource("x.toml", text, tomllib.loads(text))
+        >>> source.locate(ParameterError("dt", -0.1, "must be > 0 ms"))
+        ExperimentError('x.toml:3: [run] dt = -0.1: must be > 0 ms')
+        """
         for table, index, options in self._tables():
             if err.name in options or err.name == table:
                 key = err.name if err.name in options else None
@@ -222,7 +240,24 @@ class Experiment:
         object.__setattr__(self, "run_options", MappingProxyType(dict(self.run_options)))
 
     def run(self, *, progress: Any = None) -> Result:
-        """Simulate; a bad run option raises :class:`ExperimentError` at its key in the file."""
+        """Simulate; a bad run option raises :class:`ExperimentError` at its key in the file.
+
+        >>> experiment = parse_experiment('''
+        ... [model]
+        ... type = "LIF"
+        ... preset = "orhan"
+        ... [stimulus]
+        ... type = "Constant"
+        ... amplitude = "20 mV"
+        ... [run]
+        ... duration = "30 ms"
+        ... dt = -0.1
+        ... ''', source="bad.toml")
+        >>> experiment.run()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        lifkit.errors.ExperimentError: bad.toml:10: [run] dt = -0.1: must be a finite time step...
+        """
         try:
             return simulate(
                 self.model,

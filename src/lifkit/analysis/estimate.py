@@ -131,11 +131,26 @@ class LIFFit:
 
     @property
     def n_spikes(self) -> int:
-        """Number of spikes found in the trace."""
+        """Number of spikes found in the trace.
+
+        >>> import lifkit as lk
+        >>> run = lk.simulate(lk.LIF.preset("neurodynex"), probe_protocol(), duration=200)
+        >>> fit = fit_lif(run.t, run.v[:, 0], run.I[:, 0])
+        >>> fit.n_spikes, run.spike_times.size  # every spike of the run is found
+        (29, 29)
+        """
         return int(self.spike_times.size)
 
     def to_model(self) -> LIF:
-        """The estimate as a :class:`lifkit.LIF` (v_init is the trace's first value)."""
+        """The estimate as a :class:`lifkit.LIF` (v_init is the trace's first value).
+
+        >>> import lifkit as lk
+        >>> run = lk.simulate(lk.LIF.preset("neurodynex"), probe_protocol(), duration=200)
+        >>> fit = fit_lif(run.t, run.v[:, 0], run.I[:, 0])
+        >>> model = fit.to_model()
+        >>> round(float(model.tau_m), 6), round(float(model.R), 6)  # ms, MΩ
+        (8.0, 10.0)
+        """
         if self.n_spikes == 0:
             raise ParameterError(
                 "trace", "without spikes", "fixes no threshold; record a suprathreshold step"

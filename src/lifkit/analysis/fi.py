@@ -32,6 +32,13 @@ class FICurve:
             for a regular train this is the exact frequency, free of the window's edges.
         start, duration: the counting window, ms.
         model: the simulated parameter record.
+
+    >>> import lifkit as lk
+    >>> curve = fi_curve(lk.LIF.preset("orhan"), [10.0, 20.0, 40.0], duration=100)
+    >>> curve.rates  # whole spikes in 100 ms, Hz
+    array([  0.,  70., 210.])
+    >>> curve.isi_rates.round(3)  # = lk.theory.firing_rate: 1000 / (10 ln(I / (I - 15)))
+    array([    nan,  72.135, 212.764])
     """
 
     currents: np.ndarray
@@ -42,7 +49,15 @@ class FICurve:
     model: Any
 
     def plot(self, ax: Any = None, *, analytic: bool = True) -> Any:
-        """Draw the curve; see :func:`lifkit.plotting.plot_fi_curve`."""
+        """Draw the curve; see :func:`lifkit.plotting.plot_fi_curve`.
+
+        >>> import lifkit as lk
+        >>> from matplotlib.figure import Figure
+        >>> curve = fi_curve(lk.LIF.preset("orhan"), [10.0, 20.0, 40.0], duration=100)
+        >>> ax = curve.plot(Figure().subplots())
+        >>> ax.get_xlabel(), [line.get_label() for line in ax.get_lines()]
+        ('I (nA)', ['simulation', 'theory'])
+        """
         from ..plotting import plot_fi_curve  # matplotlib only when plotting
 
         return plot_fi_curve(self, ax=ax, analytic=analytic)
@@ -107,6 +122,12 @@ class MeasuredResponse:
         gain: voltage amplitude per current amplitude, MΩ (mV/nA).
         phase: phase of v relative to I, degrees (negative: the voltage lags).
         amplitude: the current amplitude injected, nA.
+
+    >>> import lifkit as lk
+    >>> model = lk.LIF.preset("neurodynex", v_th=100.0)  # no spikes
+    >>> response = measure_frequency_response(model, [250.0], 0.1, periods=2, settle=40.0)
+    >>> response.frequencies, response.gain.round(2), response.amplitude  # Hz, MΩ, nA
+    (array([250.]), array([0.79]), 0.1)
     """
 
     frequencies: np.ndarray
@@ -115,7 +136,16 @@ class MeasuredResponse:
     amplitude: float
 
     def plot(self, axes: Any = None, *, model: Any = None) -> Any:
-        """Bode plot; see :func:`lifkit.plotting.plot_frequency_response`."""
+        """Bode plot; see :func:`lifkit.plotting.plot_frequency_response`.
+
+        >>> import lifkit as lk
+        >>> from matplotlib.figure import Figure
+        >>> model = lk.LIF.preset("neurodynex", v_th=100.0)
+        >>> response = measure_frequency_response(model, [250.0], 0.1, periods=2, settle=40.0)
+        >>> ax_gain, ax_phase = response.plot(Figure().subplots(2, 1), model=model)
+        >>> ax_gain.get_ylabel(), ax_phase.get_xlabel()
+        ('gain (MΩ = mV/nA)', 'frequency (Hz)')
+        """
         from ..plotting import plot_frequency_response
 
         return plot_frequency_response(self, model=model, axes=axes)

@@ -2,4 +2,11 @@
 
 
 class CommandError(Exception):
-    """Bad command-line input; ``main`` prints it as one ``lifkit: error:`` line, exit 2."""
+    """Bad command-line input; ``main`` prints it as one ``lifkit: error:`` line, exit 2.
+
+    >>> from lifkit.cli.defaults import format_defaults
+    >>> format_defaults("hh")
+    Traceback (most recent call last):
+    ...
+    lifkit.cli.errors.CommandError: unknown model 'hh'; choose one of LIF, AdaptiveLIF, AdEx
+    """

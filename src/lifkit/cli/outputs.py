@@ -46,7 +46,18 @@ def write_outputs(
 
 
 def write_spikes(result: Result, path: Path) -> None:
-    """Every spike as a row ``neuron,time_ms`` (time in full precision), sorted by time."""
+    """Every spike as a row ``neuron,time_ms`` (time in full precision), sorted by time.
+
+    >>> import tempfile
+    >>> import lifkit as lk
+    >>> result = lk.simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=30)
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     write_spikes(result, Path(directory) / "spikes.csv")
+    ...     print((Path(directory) / "spikes.csv").read_text())  # doctest: +ELLIPSIS
+    neuron,time_ms
+    0,13.86294361...
+    0,27.72588722...
+    """
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(["neuron", "time_ms"])
@@ -57,7 +68,13 @@ def write_spikes(result: Result, path: Path) -> None:
 
 def trace_columns(result: Result) -> list[tuple[str, np.ndarray]]:
     """(header, values) of each recorded trace: ``v_mV_<i>``, ``I_nA_<i>`` and, for adaptive
-    models, ``w_nA_<i>``, for runs with projections ``I_syn_nA_<i>``, per neuron."""
+    models, ``w_nA_<i>``, for runs with projections ``I_syn_nA_<i>``, per neuron.
+
+    >>> import lifkit as lk
+    >>> result = lk.simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=30)
+    >>> [(name, values.shape) for name, values in trace_columns(result)]  # 300 samples
+    [('v_mV_0', (300,)), ('I_nA_0', (300,))]
+    """
     columns = []
     for column, neuron in enumerate(result.recorded.tolist()):
         if result.v is not None:
@@ -72,7 +89,16 @@ def trace_columns(result: Result) -> list[tuple[str, np.ndarray]]:
 
 
 def write_traces(result: Result, path: Path) -> None:
-    """The recorded traces as columns ``time_ms, v_mV_<i>, I_nA_<i>, ...``."""
+    """The recorded traces as columns ``time_ms, v_mV_<i>, I_nA_<i>, ...``.
+
+    >>> import tempfile
+    >>> import lifkit as lk
+    >>> result = lk.simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=30)
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     write_traces(result, Path(directory) / "traces.csv")
+    ...     (Path(directory) / "traces.csv").read_text().splitlines()[:2]
+    ['time_ms,v_mV_0,I_nA_0', '0.0,0.0,20.0']
+    """
     columns = trace_columns(result)
     table = np.column_stack([result.t, *(values for _, values in columns)])
     with open(path, "w", newline="", encoding="utf-8") as file:
@@ -82,12 +108,30 @@ def write_traces(result: Result, path: Path) -> None:
 
 
 def can_plot(result: Result) -> bool:
-    """Whether v and I of at least one neuron were recorded."""
+    """Whether v and I of at least one neuron were recorded.
+
+    >>> import lifkit as lk
+    >>> result = lk.simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=30)
+    >>> only_v = lk.simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=30,
+    ...                      record=lk.Record(variables=("v",)))
+    >>> can_plot(result), can_plot(only_v)
+    (True, False)
+    """
     return result.v is not None and result.I is not None and result.recorded.size > 0
 
 
 def write_figure(experiment: Experiment, result: Result, path: Path) -> None:
-    """v over I of the first recorded neuron as a PNG, drawn with the Agg backend."""
+    """v over I of the first recorded neuron as a PNG, drawn with the Agg backend.
+
+    >>> import tempfile
+    >>> import lifkit as lk
+    >>> result = lk.simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=30)
+    >>> experiment = Experiment(result.model, lk.Constant("20 mV"), {"duration": 30})
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     write_figure(experiment, result, Path(directory) / "figure.png")
+    ...     (Path(directory) / "figure.png").read_bytes()[:4]
+    b'\x89PNG'
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

@@ -163,7 +163,22 @@ def sweep_to_directory(
 
 def write_points(result: SweepResult, path: Path) -> None:
     """One row per finished grid point: ``point``, each axis as ``<key>_<unit>``,
-    ``spike_count`` and ``rate_Hz`` (full precision)."""
+    ``spike_count`` and ``rate_Hz`` (full precision).
+
+    >>> import tempfile
+    >>> import lifkit as lk
+    >>> result = lk.sweep(lk.LIF.preset("orhan"), lk.Constant("20 mV"),
+    ...                   {"tau_m": [5, 10], "amplitude": [20, 40]}, duration=50)
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     write_points(result, Path(directory) / "points.csv")
+    ...     print((Path(directory) / "points.csv").read_text())
+    point,tau_m_ms,amplitude_mV,spike_count,rate_Hz
+    0,5.0,20.0,7,140.0
+    1,5.0,40.0,21,420.0
+    2,10.0,20.0,3,60.0
+    3,10.0,40.0,10,200.0
+    <BLANKLINE>
+    """
     table = result.points()
     done = table.pop("done")
     names = [f"{k}_{result.units[k]}" if result.units[k] else k for k in result.axes]

@@ -14,7 +14,11 @@ from ..units import BASE_UNITS, to_base
 
 @dataclass(frozen=True)
 class Field:
-    """One parameter of a record: its name, physical dimension and meaning."""
+    """One parameter of a record: its name, physical dimension and meaning.
+
+    >>> Field("tau_m", "time", "membrane time constant").dimension
+    'time'
+    """
 
     name: str
     dimension: str
@@ -22,7 +26,11 @@ class Field:
 
 
 def as_parameter(value: Any, field: Field) -> np.ndarray:
-    """Convert one user value to a read-only float64 array (0-d or 1-d) in base units."""
+    """Convert one user value to a read-only float64 array (0-d or 1-d) in base units.
+
+    >>> as_parameter("0.02 s", Field("tau_m", "time", "membrane time constant"))  # ms
+    array(20.)
+    """
     array = np.array(to_base(value, field.dimension, field.name), dtype=np.float64)
     if array.ndim > 1:
         raise ParameterError(field.name, value, "must be a scalar or a 1-d per-neuron array")
@@ -35,7 +43,11 @@ def as_parameter(value: Any, field: Field) -> np.ndarray:
 
 
 def common_size(named: Mapping[str, np.ndarray]) -> int:
-    """The number of neurons implied by per-neuron arrays (1 when all are scalars)."""
+    """The number of neurons implied by per-neuron arrays (1 when all are scalars).
+
+    >>> common_size({"tau_m": np.array(10.0), "v_th": np.array([15.0, 16.0, 17.0])})
+    3
+    """
     size = 1
     for name, array in named.items():
         if array.ndim == 1 and array.size != 1:
@@ -50,7 +62,14 @@ def common_size(named: Mapping[str, np.ndarray]) -> int:
 
 
 def require(condition: np.ndarray | bool, name: str, value: Any, problem: str) -> None:
-    """Raise :class:`ParameterError` unless ``condition`` holds for every neuron."""
+    """Raise :class:`ParameterError` unless ``condition`` holds for every neuron.
+
+    >>> tau_m = np.array([10.0, -1.0])
+    >>> require(tau_m > 0, "tau_m", tau_m, "must be > 0 ms")
+    Traceback (most recent call last):
+    ...
+    lifkit.errors.ParameterError: tau_m = [10.0, -1.0]: must be > 0 ms
+    """
     if not np.all(condition):
         raise ParameterError(name, _display(value), problem)
 
@@ -65,6 +84,10 @@ class ParameterRecord:
 
     Subclasses list their canonical :attr:`FIELDS`; values are float64 arrays in base
     units, scalars as 0-d arrays and per-neuron values as 1-d arrays.
+
+    >>> from lifkit import LIF
+    >>> LIF.preset("orhan", v_th=[15.0, 20.0]).n_neurons
+    2
     """
 
     FIELDS: ClassVar[tuple[Field, ...]] = ()
@@ -96,11 +119,21 @@ class ParameterRecord:
         return (_rebuild, (type(self), dict(self._values)))
 
     def values(self) -> dict[str, np.ndarray]:
-        """The canonical parameters as a name -> array mapping (base units)."""
+        """The canonical parameters as a name -> array mapping (base units).
+
+        >>> from lifkit import LIF
+        >>> LIF.preset("orhan").values()["v_th"]  # mV
+        array(15.)
+        """
         return dict(self._values)
 
     def replace(self, **changes: Any) -> ParameterRecord:
-        """A copy with some canonical parameters changed (validated again)."""
+        """A copy with some canonical parameters changed (validated again).
+
+        >>> from lifkit import LIF
+        >>> float(LIF.preset("orhan").replace(t_ref="2 ms").t_ref)  # ms
+        2.0
+        """
         unknown = set(changes) - {f.name for f in self.FIELDS}
         if unknown:
             raise ParameterError(
@@ -111,7 +144,12 @@ class ParameterRecord:
         return type(self)(**{**self._values, **changes})
 
     def broadcast(self, n_neurons: int) -> dict[str, np.ndarray]:
-        """Every parameter as a contiguous float64 array of length ``n_neurons``."""
+        """Every parameter as a contiguous float64 array of length ``n_neurons``.
+
+        >>> from lifkit import LIF
+        >>> LIF.preset("orhan").broadcast(3)["tau_m"]  # ms
+        array([10., 10., 10.])
+        """
         if self.n_neurons not in (1, n_neurons):
             raise ParameterError(
                 "n_neurons",
@@ -130,6 +168,11 @@ class ParameterRecord:
         An override given under another name of the same quantity (``C_m`` for a preset
         stored with ``tau_m`` and ``R``, ``E_L`` for ``v_rest``) replaces the preset's
         value: of each group, the overrides are kept and the preset fills in the rest.
+
+        >>> from lifkit import LIF
+        >>> lif = LIF.preset("orhan", C_m="5 nF")  # keeps tau_m = 10 ms, so R = 2 MΩ
+        >>> float(lif.tau_m), float(lif.R)
+        (10.0, 2.0)
         """
         if name not in cls.PRESETS:
             raise ParameterError("preset", name, f"unknown; choose one of {sorted(cls.PRESETS)}")
@@ -146,7 +189,12 @@ class ParameterRecord:
         return cls(**merged)
 
     def describe(self) -> str:
-        """A table of the parameters with units and meaning, one line each."""
+        """A table of the parameters with units and meaning, one line each.
+
+        >>> from lifkit import LIF
+        >>> print(LIF.preset("orhan").describe().splitlines()[4])
+        v_th               15 mV   firing threshold
+        """
         lines = []
         for field in self.FIELDS:
             value = _display(self._values[field.name])

@@ -66,7 +66,12 @@ def adaptive_fields(*threshold: Field) -> tuple[Field, ...]:
 
 
 class MembraneAliases:
-    """The C_m/g_L/E_L view of a record stored as tau_m, R and v_rest."""
+    """The C_m/g_L/E_L view of a record stored as tau_m, R and v_rest.
+
+    >>> alif = AdaptiveLIF.preset("soroush")
+    >>> float(alif.C_m), float(alif.g_L), float(alif.E_L)  # nF, µS, mV
+    (0.1, 0.01, -75.0)
+    """
 
     __slots__ = ()
     tau_m: np.ndarray
@@ -75,17 +80,29 @@ class MembraneAliases:
 
     @property
     def C_m(self) -> np.ndarray:
-        """Membrane capacitance tau_m / R in nF."""
+        """Membrane capacitance tau_m / R in nF.
+
+        >>> float(AdaptiveLIF.preset("soroush").C_m)  # 10 ms / 100 MΩ
+        0.1
+        """
         return self.tau_m / self.R
 
     @property
     def g_L(self) -> np.ndarray:
-        """Leak conductance 1 / R in µS."""
+        """Leak conductance 1 / R in µS.
+
+        >>> float(AdaptiveLIF.preset("soroush").g_L)  # 10 nS
+        0.01
+        """
         return 1.0 / self.R
 
     @property
     def E_L(self) -> np.ndarray:
-        """Alias of v_rest in mV."""
+        """Alias of v_rest in mV.
+
+        >>> float(AdaptiveLIF.preset("soroush").E_L)
+        -75.0
+        """
         return self.v_rest
 
 

@@ -202,7 +202,11 @@ class AdEx(MembraneAliases, ParameterRecord):
 
     @property
     def v_th(self) -> np.ndarray:
-        """Alias of v_T in mV (the threshold of the exponential term)."""
+        """Alias of v_T in mV (the threshold of the exponential term).
+
+        >>> float(AdEx.preset("tonic").v_th)  # Naud et al. (2008): v_T = -50 mV
+        -50.0
+        """
         return self.v_T
 
     @classmethod

@@ -95,27 +95,47 @@ class LIF(ParameterRecord):
 
     @property
     def C_m(self) -> np.ndarray:
-        """Membrane capacitance tau_m / R in nF."""
+        """Membrane capacitance tau_m / R in nF.
+
+        >>> float(LIF.preset("soroush").C_m)  # 10 ms / 100 MΩ
+        0.1
+        """
         return self.tau_m / self.R
 
     @property
     def g_L(self) -> np.ndarray:
-        """Leak conductance 1 / R in µS."""
+        """Leak conductance 1 / R in µS.
+
+        >>> float(LIF.preset("neurodynex").g_L)  # 1 / 10 MΩ
+        0.1
+        """
         return 1.0 / self.R
 
     @property
     def E_L(self) -> np.ndarray:
-        """Alias of v_rest in mV."""
+        """Alias of v_rest in mV.
+
+        >>> float(LIF.preset("neurodynex").E_L)
+        -70.0
+        """
         return self.v_rest
 
     def rheobase_current(self) -> Any:
-        """The minimal constant current that makes the neuron fire, (v_th - v_rest)/R in nA."""
+        """The minimal constant current that makes the neuron fire, (v_th - v_rest)/R in nA.
+
+        >>> LIF.preset("soroush").rheobase_current()  # 20 mV / 100 MΩ
+        0.2
+        """
         value = (self.v_th - self.v_rest) / self.R
         return float(value) if np.ndim(value) == 0 else value
 
 
 def membrane_from_any(*, tau_m: Any, R: Any, C_m: Any, g_L: Any) -> tuple[np.ndarray, np.ndarray]:
-    """(tau_m, R) from exactly two of tau_m, R, C_m and g_L, converted and checked > 0."""
+    """(tau_m, R) from exactly two of tau_m, R, C_m and g_L, converted and checked > 0.
+
+    >>> membrane_from_any(tau_m=None, R=None, C_m="200 pF", g_L="10 nS")  # (ms, MΩ)
+    (array(20.), array(100.))
+    """
     given = {k: v for k, v in dict(tau_m=tau_m, R=R, C_m=C_m, g_L=g_L).items() if v is not None}
     if len(given) != 2 or set(given) == {"R", "g_L"}:
         raise ParameterError(

@@ -23,18 +23,31 @@ from ..units import dimension_of, to_base
 
 @dataclass(frozen=True)
 class TimeGrid:
-    """The clock of a run: ``n_steps`` steps of ``dt`` ms starting at t = 0."""
+    """The clock of a run: ``n_steps`` steps of ``dt`` ms starting at t = 0.
+
+    >>> TimeGrid(dt=0.1, n_steps=4).duration  # ms
+    0.4
+    """
 
     dt: float
     n_steps: int
 
     @property
     def duration(self) -> float:
-        """Length of the run in ms."""
+        """Length of the run in ms.
+
+        >>> TimeGrid(dt=0.5, n_steps=200).duration
+        100.0
+        """
         return self.dt * self.n_steps
 
     def index_of(self, t: float) -> float:
-        """Position of time ``t`` (ms) in steps, snapped to an integer within 1e-9 steps."""
+        """Position of time ``t`` (ms) in steps, snapped to an integer within 1e-9 steps.
+
+        >>> grid = TimeGrid(dt=0.1, n_steps=4)
+        >>> grid.index_of(0.3), grid.index_of(0.25)  # 0.3/0.1 is 2.9999999999999996
+        (3.0, 2.5)
+        """
         position = t / self.dt
         nearest = round(position) if np.isfinite(position) else position
         return float(nearest) if abs(position - nearest) < 1e-9 else position
@@ -49,6 +62,11 @@ class Term:
     (n_steps, n)) or "noise" (``gain`` is the white-noise sigma).
     ``drive`` is True when values are voltages (R*I, mV) rather than currents (nA).
     Within step k the term is linear from ``start[k]`` to ``end[k]``.
+
+    >>> from lifkit.stimuli import Step
+    >>> (term,) = Step(2.0, start=0.15).lower(TimeGrid(dt=0.1, n_steps=4))
+    >>> term.kind, term.start.tolist(), term.end.tolist()  # the edge spreads over step 1
+    ('wave', [0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 1.0])
     """
 
     kind: str
@@ -58,7 +76,12 @@ class Term:
     end: np.ndarray | None = None
 
     def scaled(self, factor: np.ndarray) -> Term:
-        """The same term multiplied by a scalar or per-neuron factor."""
+        """The same term multiplied by a scalar or per-neuron factor.
+
+        >>> term = Term("constant", np.array([2.0]), drive=False)
+        >>> term.scaled(np.array([1.0, 3.0])).gain  # nA, one per neuron
+        array([2., 6.])
+        """
         if self.kind == "sampled":
             return Term(self.kind, self.gain, self.drive, self.start * factor, None)
         gain = np.abs(factor) * self.gain if self.kind == "noise" else factor * self.gain
@@ -78,7 +101,12 @@ class Stimulus:
     n_neurons: int = 1
 
     def lower(self, grid: TimeGrid) -> list[Term]:
-        """The stimulus as terms on ``grid``."""
+        """The stimulus as terms on ``grid``.
+
+        >>> from lifkit.stimuli import Constant
+        >>> Constant("300 pA").lower(TimeGrid(dt=0.1, n_steps=4))[0].gain  # nA
+        array([0.3])
+        """
         raise NotImplementedError
 
     def evaluate(self, t: Any, *, R: Any = None) -> np.ndarray:
@@ -86,6 +114,10 @@ class Stimulus:
 
         Voltage-drive amplitudes need the membrane resistance ``R`` (MΩ).
         White noise has no pointwise value and contributes its mean only.
+
+        >>> from lifkit.stimuli import Step
+        >>> Step("5 mV", start=1.0).evaluate([0.0, 1.0], R=10.0).tolist()  # 5 mV / 10 MΩ
+        [0.0, 0.5]
         """
         times = np.atleast_1d(np.asarray(to_base(t, "time", "t"), dtype=np.float64))
         values = np.zeros((times.size, 1))
@@ -123,13 +155,25 @@ class Stimulus:
 
 
 class Sum(Stimulus):
-    """The sum of several stimuli (usually made with ``+``)."""
+    """The sum of several stimuli (usually made with ``+``).
+
+    >>> from lifkit.stimuli import Constant, Step
+    >>> Sum([Constant(1.0), Step(2.0, start=5.0)]).evaluate([0.0, 5.0]).tolist()
+    [1.0, 3.0]
+    """
 
     def __init__(self, parts: list[Stimulus]) -> None:
         self.parts = tuple(parts)
         self.n_neurons = common_neurons({f"term {i}": p.n_neurons for i, p in enumerate(parts)})
 
     def lower(self, grid: TimeGrid) -> list[Term]:
+        """The terms of every part, in order.
+
+        >>> from lifkit.stimuli import Constant, Step
+        >>> terms = (Constant(1.0) + Step(2.0)).lower(TimeGrid(dt=0.1, n_steps=4))
+        >>> [term.kind for term in terms]
+        ['constant', 'wave']
+        """
         return [term for part in self.parts for term in part.lower(grid)]
 
     def _pieces(self) -> list[Stimulus]:
@@ -140,7 +184,12 @@ class Sum(Stimulus):
 
 
 class Scaled(Stimulus):
-    """A stimulus multiplied by a dimensionless scalar or per-neuron factor."""
+    """A stimulus multiplied by a dimensionless scalar or per-neuron factor.
+
+    >>> from lifkit.stimuli import Constant
+    >>> Scaled(Constant(0.5), [1.0, 2.0]).evaluate(0.0).tolist()  # nA, 2 neurons
+    [[0.5, 1.0]]
+    """
 
     def __init__(self, stimulus: Stimulus, factor: Any) -> None:
         self.stimulus = stimulus
@@ -150,6 +199,12 @@ class Scaled(Stimulus):
         )
 
     def lower(self, grid: TimeGrid) -> list[Term]:
+        """The stimulus's terms, each scaled by the factor.
+
+        >>> from lifkit.stimuli import Constant
+        >>> (3 * Constant(0.5)).lower(TimeGrid(dt=0.1, n_steps=4))[0].gain  # nA
+        array([1.5])
+        """
         return [term.scaled(self.factor) for term in self.stimulus.lower(grid)]
 
     def _evaluate_current(self, t: np.ndarray, R: Any) -> np.ndarray:
@@ -162,7 +217,11 @@ class Scaled(Stimulus):
 def per_neuron(
     value: Any, name: str, *, dimensionless: bool = False, dimension: str = "current"
 ) -> np.ndarray:
-    """A finite scalar or 1-d per-neuron float64 array in base units."""
+    """A finite scalar or 1-d per-neuron float64 array in base units.
+
+    >>> per_neuron("300 pA", "amplitude"), per_neuron([1, 2], "factor", dimensionless=True)
+    (array([0.3]), array([1., 2.]))
+    """
     raw = np.asarray(value, dtype=np.float64) if dimensionless else to_base(value, dimension, name)
     array = np.atleast_1d(np.asarray(raw, dtype=np.float64))
     if array.ndim != 1 or array.size == 0:
@@ -175,14 +234,22 @@ def per_neuron(
 
 
 def amplitude(value: Any, name: str) -> tuple[np.ndarray, bool]:
-    """A current amplitude (nA) or a voltage drive R*I (mV); returns (values, is_drive)."""
+    """A current amplitude (nA) or a voltage drive R*I (mV); returns (values, is_drive).
+
+    >>> amplitude("300 pA", "amplitude"), amplitude("20 mV", "amplitude")
+    ((array([0.3]), False), (array([20.]), True))
+    """
     if dimension_of(value) == "voltage":
         return per_neuron(value, name, dimension="voltage"), True
     return per_neuron(value, name, dimension="current"), False
 
 
 def as_current(values: np.ndarray, drive: bool, R: Any, name: str) -> np.ndarray:
-    """Convert values to nA, dividing voltage drives by R (which must then be given)."""
+    """Convert values to nA, dividing voltage drives by R (which must then be given).
+
+    >>> as_current(np.array([20.0]), True, "100 MΩ", "amplitude")  # 20 mV / 100 MΩ, nA
+    array([0.2])
+    """
     if not drive:
         return values
     if R is None:
@@ -191,7 +258,11 @@ def as_current(values: np.ndarray, drive: bool, R: Any, name: str) -> np.ndarray
 
 
 def common_neurons(sizes: Mapping[str, int]) -> int:
-    """The broadcast neuron count of several sizes (each 1 or n)."""
+    """The broadcast neuron count of several sizes (each 1 or n).
+
+    >>> common_neurons({"amplitude": 1, "factor": 3})
+    3
+    """
     n = 1
     for name, size in sizes.items():
         if size != 1:

@@ -17,6 +17,12 @@ class LoweredInput:
     The drive of neuron i during step k is linear from
     ``offset[i] + gain[:, i] @ wave_start[:, k] + sampled[k, i]`` to the same with
     ``wave_end``; ``sigma[i]`` is its white-noise intensity (mV, Brunel convention).
+
+    >>> from lifkit.stimuli import WhiteNoise
+    >>> lowered = lower_input(WhiteNoise("4 mV", mean="0.2 nA"), TimeGrid(0.1, 4),
+    ...                       np.array([10.0, 20.0]))  # R in MΩ
+    >>> lowered.offset.tolist(), lowered.sigma.tolist()  # R * 0.2 nA; sigma given in mV
+    ([2.0, 4.0], [4.0, 4.0])
     """
 
     offset: np.ndarray

@@ -35,6 +35,11 @@ class WhiteNoise(Stimulus):
         self.n_neurons = max(self.sigma.size, self.mean.n_neurons)
 
     def lower(self, grid: TimeGrid) -> list[Term]:
+        """A "noise" term whose gain is sigma, then the mean's constant term.
+
+        >>> [t.kind for t in WhiteNoise("4 mV", mean=0.2).lower(TimeGrid(dt=0.1, n_steps=4))]
+        ['noise', 'constant']
+        """
         return [Term("noise", self.sigma, self.drive), *self.mean.lower(grid)]
 
     def _evaluate_current(self, t: np.ndarray, R: Any) -> np.ndarray:
@@ -71,11 +76,22 @@ class GaussianSteps(Stimulus):
         self.seed = _seed(seed)
 
     def sample(self, n_samples: int) -> np.ndarray:
-        """The first ``n_samples`` held values, in the unit of ``mean`` (nA or mV)."""
+        """The first ``n_samples`` held values, in the unit of ``mean`` (nA or mV).
+
+        >>> GaussianSteps(1.0, 0.0).sample(2)  # std 0: every value is the mean (nA)
+        array([1., 1.])
+        """
         rng = np.random.default_rng(self.seed)
         return self.mean + self.std * rng.standard_normal(n_samples)
 
     def lower(self, grid: TimeGrid) -> list[Term]:
+        """A "wave" term holding each sample for ``interval`` ms of ``grid``.
+
+        >>> steps = GaussianSteps("15 mV", "5 mV", interval=0.2, seed=1)
+        >>> (term,) = steps.lower(TimeGrid(dt=0.1, n_steps=4))
+        >>> term.start.round(3).tolist()  # sample(2), each held for two steps
+        [16.728, 16.728, 19.108, 19.108]
+        """
         per_sample = 1 if self.interval is None else steps_per_sample(self.interval, grid)
         n_samples = -(-grid.n_steps // per_sample)
         values = np.repeat(self.sample(n_samples), per_sample)[: grid.n_steps]
@@ -96,7 +112,11 @@ class GaussianSteps(Stimulus):
 
 
 def steps_per_sample(interval: float, grid: TimeGrid) -> int:
-    """How many steps of ``grid`` one sample of ``interval`` ms spans (must be whole)."""
+    """How many steps of ``grid`` one sample of ``interval`` ms spans (must be whole).
+
+    >>> steps_per_sample(0.5, TimeGrid(dt=0.1, n_steps=10))
+    5
+    """
     ratio = interval / grid.dt
     whole = round(ratio)
     if whole < 1 or abs(ratio - whole) > 1e-9 * ratio:

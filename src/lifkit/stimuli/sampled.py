@@ -54,10 +54,22 @@ class TimedArray(Stimulus):
 
     @property
     def coverage(self) -> float:
-        """The time span the samples cover, in ms."""
+        """The time span the samples cover, in ms.
+
+        >>> TimedArray([0.0, 1.0, 2.0], interval=0.5).coverage
+        1.5
+        """
         return self.values.shape[0] * self.interval
 
     def lower(self, grid: TimeGrid) -> list[Term]:
+        """A "wave" term for a shared current, a "sampled" one for per-neuron currents.
+
+        >>> (term,) = TimedArray([1.0, 2.0], interval=0.2).lower(TimeGrid(dt=0.1, n_steps=4))
+        >>> term.kind, term.start.tolist()  # nA, each sample held for two steps
+        ('wave', [1.0, 1.0, 2.0, 2.0])
+        >>> TimedArray([[1.0, 2.0]], interval=0.1).lower(TimeGrid(0.1, 1))[0].kind
+        'sampled'
+        """
         per_sample = steps_per_sample(self.interval, grid)
         if grid.n_steps > self.values.shape[0] * per_sample:
             raise ParameterError(

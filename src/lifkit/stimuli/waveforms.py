@@ -67,6 +67,11 @@ class Constant(Stimulus):
         self.n_neurons = self.amplitude.size
 
     def lower(self, grid: TimeGrid) -> list[Term]:
+        """One "constant" term whose gain is the amplitude.
+
+        >>> Constant("20 mV").lower(TimeGrid(dt=0.1, n_steps=4))[0].gain  # a drive R*I
+        array([20.])
+        """
         return [Term("constant", self.amplitude, self.drive)]
 
     def _evaluate_current(self, t: np.ndarray, R: Any) -> np.ndarray:
@@ -91,6 +96,11 @@ class Step(_Windowed):
         super().__init__(amplitude, start, stop)
 
     def shape(self, t: np.ndarray) -> np.ndarray:
+        """1 at every time t (ms) in the window.
+
+        >>> Step(2.0).shape(np.array([0.0, 7.5]))
+        array([1., 1.])
+        """
         return np.ones_like(t)
 
     def __repr__(self) -> str:
@@ -121,9 +131,21 @@ class Ramp(_Windowed):
         self.n_neurons = max(self.n_neurons, first.size)
 
     def shape(self, t: np.ndarray) -> np.ndarray:
+        """The fraction of the window elapsed at times t (ms), 0 at start to 1 at stop.
+
+        >>> Ramp(0.0, 1.0, start=10.0, stop=20.0).shape(np.array([10.0, 15.0]))
+        array([0. , 0.5])
+        """
         return (t - self.start) / (self.stop - self.start)
 
     def lower(self, grid: TimeGrid) -> list[Term]:
+        """A rising wave of gain ``amplitude_stop - amplitude_start``, plus a step of
+        ``amplitude_start`` when it is not zero.
+
+        >>> ramp = Ramp(1.0, 3.0, start=0.0, stop=0.4)
+        >>> [term.gain.tolist() for term in ramp.lower(TimeGrid(dt=0.1, n_steps=4))]
+        [[2.0], [1.0]]
+        """
         start, end = self.window_values(grid, self.shape)
         terms = [Term("wave", self.amplitude - self.amplitude_start, self.drive, start, end)]
         if np.any(self.amplitude_start != 0):
@@ -179,10 +201,21 @@ class Sinusoid(_Windowed):
             self.n_neurons = max(self.n_neurons, self.offset.n_neurons)
 
     def shape(self, t: np.ndarray) -> np.ndarray:
+        """sin(2π frequency (t - start) + phase) at times t (ms).
+
+        >>> Sinusoid(1.0, frequency=250.0).shape(np.array([0.0, 1.0, 2.0])).round(12)
+        array([0., 1., 0.])
+        """
         omega = 2e-3 * np.pi * self.frequency  # rad per ms
         return np.sin(omega * (t - self.start) + self.phase)
 
     def lower(self, grid: TimeGrid) -> list[Term]:
+        """The sine wave, plus the offset's step when there is one.
+
+        >>> wave, offset = Sinusoid(1.0, frequency=250.0, offset=0.5).lower(TimeGrid(1.0, 4))
+        >>> wave.start.round(12).tolist(), offset.gain.tolist()  # a quarter period per step
+        ([0.0, 1.0, 0.0, -1.0], [0.5])
+        """
         extra = self.offset.lower(grid) if self.offset is not None else []
         return super().lower(grid) + extra
 

@@ -25,6 +25,13 @@ class ChunkTask:
 
     ``record`` names the chunk's own neurons (0 .. stop-start-1); ``columns`` are the
     sweep's trace columns they fill.
+
+    >>> import lifkit as lk
+    >>> record, columns = split_record(Record(neurons=[11]), 10, 12)
+    >>> task = ChunkTask(3, 10, 12, lk.LIF.preset("orhan"), lk.Constant([20.0, 30.0]),
+    ...                  30.0, 0.1, 1, record, columns)
+    >>> task.record.neurons, task.columns  # grid point 11: local neuron 1, sweep column 0
+    ((1,), (0,))
     """
 
     chunk: int
@@ -42,7 +49,16 @@ class ChunkTask:
 
 @dataclass(frozen=True)
 class ChunkOutput:
-    """What a chunk sends back: spikes with global point indices, and its trace columns."""
+    """What a chunk sends back: spikes with global point indices, and its trace columns.
+
+    >>> import lifkit as lk
+    >>> output = run_chunk(ChunkTask(0, 10, 12, lk.LIF.preset("orhan"),
+    ...     lk.Constant([20.0, 30.0]), 30.0, 0.1, 1, Record(neurons=[1]), (0,)))
+    >>> np.bincount(output.spike_points - 10).tolist()  # 30 ms at 20 and 30 mV
+    [2, 4]
+    >>> output.traces["v"].shape, output.columns  # 300 samples of point 11 -> column 0
+    ((300, 1), (0,))
+    """
 
     chunk: int
     spike_points: np.ndarray
@@ -111,7 +127,13 @@ def split_record(record: Record, start: int, stop: int) -> tuple[Record, tuple[i
 
 
 def merge_spikes(outputs: Iterable[ChunkOutput]) -> tuple[np.ndarray, np.ndarray]:
-    """All chunks' spikes as (points, times), sorted by time then point (as a single run)."""
+    """All chunks' spikes as (points, times), sorted by time then point (as a single run).
+
+    >>> first = ChunkOutput(0, np.array([0, 1]), np.array([5.0, 9.0]), {}, ())
+    >>> second = ChunkOutput(1, np.array([2]), np.array([5.0]), {}, ())
+    >>> merge_spikes([second, first])  # (grid points, times in ms)
+    (array([0, 2, 1]), array([5., 5., 9.]))
+    """
     outputs = list(outputs)
     points = np.concatenate([o.spike_points for o in outputs] or [np.empty(0, np.int64)])
     times = np.concatenate([o.spike_times for o in outputs] or [np.empty(0)])

@@ -41,7 +41,19 @@ def import_distributed() -> Any:
 @contextmanager
 def dask_client(workers: int | None, scheduler: Any) -> Iterator[Any]:
     """A Client of a new loopback ``LocalCluster`` of ``workers`` single-threaded processes,
-    or of the scheduler at address ``scheduler`` (or ``scheduler`` itself if a Client)."""
+    or of the scheduler at address ``scheduler`` (or ``scheduler`` itself if a Client).
+
+    >>> import distributed
+    >>> with distributed.Client(processes=False, n_workers=1, dashboard_address=":0") as client:
+    ...     with dask_client(None, client) as given:
+    ...         given is client
+    True
+    >>> with dask_client(None, "localhost"):  # doctest: +ELLIPSIS
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    lifkit.errors.ParameterError: scheduler = 'localhost': cannot connect (missing port number...
+    """
     distributed = import_distributed()
     if isinstance(scheduler, distributed.Client):
         yield scheduler
@@ -71,13 +83,29 @@ def dask_client(workers: int | None, scheduler: Any) -> Iterator[Any]:
 
 
 def count_workers(client: Any) -> int:
-    """Number of workers the scheduler knows now (at least 1)."""
+    """Number of workers the scheduler knows now (at least 1).
+
+    >>> import distributed
+    >>> with distributed.Client(processes=False, n_workers=1, dashboard_address=":0") as client:
+    ...     count_workers(client)
+    1
+    """
     return max(1, len(client.scheduler_info().get("workers", {})))
 
 
 def warm_workers(client: Any, warm: Callable[..., Any], *args: Any) -> None:
     """Run ``warm(*args)`` on one worker, then on all: the first fills numba's on-disk cache
-    alone, so workers sharing a cache folder never compile into it at the same time."""
+    alone, so workers sharing a cache folder never compile into it at the same time.
+
+    >>> class Client:  # stands in for a distributed.Client with two workers
+    ...     def scheduler_info(self):
+    ...         return {"workers": {"tcp://w1": {}, "tcp://w2": {}}}
+    ...     def run(self, function, *args, workers=None):
+    ...         print("run on", workers or "all")
+    >>> warm_workers(Client(), print)
+    run on ['tcp://w1']
+    run on all
+    """
     workers = list(client.scheduler_info().get("workers", {}))
     if workers:
         client.run(warm, *args, workers=workers[:1])
@@ -97,6 +125,15 @@ def run_on_dask(
     ``stop.requested`` turns True (within :data:`POLL` seconds, even when a Ctrl-C in the
     terminal also stopped the local workers) the remaining tasks are cancelled and the
     outputs received so far returned. A task's own error is raised.
+
+    >>> import distributed, numpy as np, lifkit as lk
+    >>> task = ChunkTask(0, 0, 2, lk.LIF.preset("orhan"), lk.Constant([20.0, 30.0]),
+    ...                  30.0, 0.1, 1, lk.Record(neurons=()), ())
+    >>> with distributed.Client(processes=False, n_workers=1, dashboard_address=":0") as client:
+    ...     outputs = run_on_dask(client, [task], report=print, stop=StopRequest())
+    2
+    >>> np.bincount(outputs[0].spike_points).tolist()  # 30 ms at 20 and 30 mV
+    [2, 4]
     """
     distributed = import_distributed()
     sweep_id = uuid.uuid4().hex[:12]

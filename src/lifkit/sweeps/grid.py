@@ -59,17 +59,39 @@ class Grid:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        """Number of values of each axis."""
+        """Number of values of each axis.
+
+        >>> import lifkit as lk
+        >>> grid = Grid.parse(lk.LIF.preset("orhan"), lk.Constant("20 mV"),
+        ...                   {"tau_m": ["5 ms", "10 ms"], "amplitude": [16, 20, 30]})
+        >>> grid.shape
+        (2, 3)
+        """
         return tuple(values.size for values in self.axes.values())
 
     @property
     def n_points(self) -> int:
-        """Number of grid points (neurons)."""
+        """Number of grid points (neurons).
+
+        >>> import lifkit as lk
+        >>> grid = Grid.parse(lk.LIF.preset("orhan"), lk.Constant("20 mV"),
+        ...                   {"tau_m": ["5 ms", "10 ms"], "amplitude": [16, 20, 30]})
+        >>> grid.n_points
+        6
+        """
         return int(np.prod(self.shape))
 
     @classmethod
     def parse(cls, model: Any, stimulus: Any, grid: Any) -> Grid:
-        """Check ``grid`` against ``model`` and ``stimulus``; every mistake names its key."""
+        """Check ``grid`` against ``model`` and ``stimulus``; every mistake names its key.
+
+        >>> import lifkit as lk
+        >>> Grid.parse(lk.LIF.preset("orhan"), lk.Constant("20 mV"), {"tau": [5, 10]})
+        ... # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        lifkit.errors.ParameterError: tau = [5, 10]: is not a grid key (did you mean 'tau_m'?); ...
+        """
         if not isinstance(grid, Mapping) or not grid:
             raise ParameterError(
                 "grid", grid, "give a dict of axes, e.g. {'tau_m': [5, 10], 'amplitude': [1, 2]}"
@@ -118,13 +140,28 @@ class Grid:
         return parsed
 
     def values(self, key: str, start: int, stop: int) -> np.ndarray:
-        """The value of axis ``key`` at grid points [start, stop) (flat indices)."""
+        """The value of axis ``key`` at grid points [start, stop) (flat indices).
+
+        >>> import lifkit as lk
+        >>> grid = Grid.parse(lk.LIF.preset("orhan"), lk.Constant("20 mV"),
+        ...                   {"tau_m": ["5 ms", "10 ms"], "amplitude": [16, 20, 30]})
+        >>> grid.values("amplitude", 0, 6), grid.values("tau_m", 2, 5)  # mV, ms
+        (array([16., 20., 30., 16., 20., 30.]), array([ 5., 10., 10.]))
+        """
         axis = list(self.axes).index(key)
         index = np.unravel_index(np.arange(start, stop), self.shape)[axis]
         return np.ascontiguousarray(self.axes[key][index])
 
     def part(self, start: int, stop: int) -> tuple[Any, Stimulus]:
-        """The (model, stimulus) of grid points [start, stop) as neurons 0 .. stop-start-1."""
+        """The (model, stimulus) of grid points [start, stop) as neurons 0 .. stop-start-1.
+
+        >>> import lifkit as lk
+        >>> grid = Grid.parse(lk.LIF.preset("orhan"), lk.Constant("20 mV"),
+        ...                   {"tau_m": ["5 ms", "10 ms"], "amplitude": [16, 20, 30]})
+        >>> model, stimulus = grid.part(4, 6)  # tau_m = 10 ms at 20 and 30 mV
+        >>> model.tau_m.tolist(), stimulus.evaluate(0.0, R=1.0).tolist()
+        ([10.0, 10.0], [[20.0, 30.0]])
+        """
         n = stop - start
         model = self.model
         if self.model_keys:

@@ -22,7 +22,18 @@ from ..units import current_from, to_base
 
 
 class FrequencyResponse(NamedTuple):
-    """Steady-state response of the membrane to a sinusoidal current ``A sin(2π f t)``."""
+    """Steady-state response of the membrane to a sinusoidal current ``A sin(2π f t)``.
+
+    At 0 Hz the gain is R and there is no lag; at f = 1 / (2π tau_m) the gain has fallen
+    to R / sqrt(2) and the phase to -45°:
+
+    >>> neurodynex = LIF.preset("neurodynex")  # R = 10 MΩ, tau_m = 8 ms
+    >>> subthreshold_response(neurodynex, 0.0)
+    FrequencyResponse(gain=10.0, phase=-0.0)
+    >>> corner = subthreshold_response(neurodynex, 1000.0 / (2 * np.pi * 8.0))
+    >>> round(corner.gain, 4), round(corner.phase, 6)  # MΩ, degrees
+    (7.0711, -45.0)
+    """
 
     gain: Any
     """Amplitude of the voltage oscillation per unit current amplitude, in MΩ (mV/nA)."""
