@@ -1,4 +1,5 @@
-"""The ``lifkit`` command: run experiment files, sweep them over grids, print model defaults.
+"""The ``lifkit`` command: run experiment files, sweep them over grids, reproduce the seed
+figures, print model defaults.
 
 Bad input of any kind (a malformed experiment file, a bad parameter, a missing file, an
 unusable output directory, bad arguments) exits with status 2 and one line
@@ -11,12 +12,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 
 from ..errors import LifkitError
 from .defaults import format_defaults
 from .errors import CommandError
 from .parser import build_parser
+from .reproduce import reproduce_to_directory, terminal_progress
 from .run import run_to_directory
 from .sweep import sweep_to_directory
 
@@ -99,12 +102,26 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reproduce(args: argparse.Namespace) -> int:
+    from ..gallery import FIGURES, summary  # matplotlib and the analysis: only here
+
+    start = time.perf_counter()
+    progress = terminal_progress(len(FIGURES))
+    entries, files = reproduce_to_directory(args.out, force=args.force, progress=progress)
+    print(summary(entries))
+    print(
+        f"{args.out}: {len(files)} files ({len(entries)} PNG figures, index.html, "
+        f"gallery.md) in {time.perf_counter() - start:.0f} s"
+    )
+    return 0
+
+
 def _defaults(args: argparse.Namespace) -> int:
     print(format_defaults(args.model, args.preset))
     return 0
 
 
-_COMMANDS = {"run": _run, "sweep": _sweep, "defaults": _defaults}
+_COMMANDS = {"run": _run, "sweep": _sweep, "reproduce": _reproduce, "defaults": _defaults}
 
 #: Exit status after Ctrl-C (128 + SIGINT), with the completed part written.
 INTERRUPTED = 130

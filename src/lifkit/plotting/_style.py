@@ -29,3 +29,10 @@ def finish(ax: Any, *, legend: bool = False) -> None:
     ax.grid(alpha=0.3)
     if legend:
         ax.legend(frameon=False, fontsize="small")
+
+
+def legend_above(ax: Any, ncols: int) -> None:
+    """The legend in one row above the axes, off the data (lifkit's style for traces)."""
+    ax.legend(
+        loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=ncols, frameon=False, fontsize="small"
+    )

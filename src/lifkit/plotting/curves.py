@@ -20,6 +20,8 @@ def plot_fi_curve(
     analytic: bool = True,
     label: str = "simulation",
     color: str = "C0",
+    theory_label: str = "theory",
+    theory_ls: str = "-",
 ) -> Axes:
     """Firing rate (Hz) against current (nA): simulated points, analytic line, 1/t_ref ceiling.
 
@@ -27,7 +29,10 @@ def plot_fi_curve(
     model: the LIF record for the overlay ``f = 1000 / (t_ref + tau_m ln((R I + v_rest -
     v_reset) / (R I + v_rest - v_th)))`` (default: the curve's model); drawn for LIF
     records only. The refractory ceiling 1000/t_ref Hz is a dashed line; when it lies far
-    above the curve it is left off the axes and the legend says so. Never calls ``show()``.
+    above the curve it is left off the axes and the legend says so. ``label``, ``color``:
+    the points' legend entry and colour; ``theory_label``, ``theory_ls``: the analytic
+    line's legend entry and line style (draw two curves on one axes, e.g. with and without
+    a refractory period, by calling twice). Never calls ``show()``.
 
     >>> import lifkit as lk
     >>> from lifkit.analysis import fi_curve
@@ -36,6 +41,9 @@ def plot_fi_curve(
     >>> ax = plot_fi_curve(curve, Figure().subplots())
     >>> ax.get_xlabel(), ax.get_ylabel()
     ('I (nA)', 'rate (Hz)')
+    >>> ax = plot_fi_curve(curve, ax, label="t_ref = 2 ms", theory_label="eq. 6", theory_ls="--")
+    >>> [line.get_linestyle() for line in ax.get_lines() if line.get_label() == "eq. 6"]
+    ['--']
     """
     from ..models import LIF
     from ..theory import firing_rate
@@ -51,7 +59,7 @@ def plot_fi_curve(
     if analytic and isinstance(model, LIF):
         dense = _dense(currents, model.rheobase_current())
         theory = firing_rate(model, dense)
-        ax.plot(dense, theory, label="theory", **THEORY)
+        ax.plot(dense, theory, label=theory_label, **{**THEORY, "ls": theory_ls})
         top = max(top, float(np.max(theory)))
     t_ref = float(np.ravel(getattr(model, "t_ref", 0.0))[0]) if model is not None else 0.0
     if t_ref > 0:
@@ -94,7 +102,11 @@ def plot_frequency_response(
     ...     axes=Figure().subplots(2, 1))
     >>> ax_gain.get_ylabel(), ax_phase.get_ylabel(), ax_phase.get_xlabel()
     ('gain (MΩ = mV/nA)', 'phase (degrees)', 'frequency (Hz)')
+    >>> bool(ax_gain.get_ylim()[1] > 10.0)  # R = 10 MΩ at 0 Hz, with headroom
+    True
     """
+    from matplotlib.ticker import FuncFormatter, LogLocator
+
     from ..theory import subthreshold_response
 
     if response is None and (model is None or frequencies is None):
@@ -122,13 +134,18 @@ def plot_frequency_response(
         )
         ax_phase.plot(response.frequencies, response.phase, color=color, **MARKERS)
     ax_gain.set_xscale("log")
-    ax_gain.set_ylim(bottom=0.0)
+    gains = [np.asarray(line.get_ydata(), dtype=float) for line in ax_gain.get_lines()]
+    top = max((float(np.nanmax(g)) for g in gains if g.size), default=1.0)
+    ax_gain.set_ylim(0.0, 1.08 * top)  # headroom: points at the top stay whole
     ax_phase.set_ylim(-95.0, 5.0)
     ax_phase.set_yticks([-90, -60, -30, 0])
     ax_gain.set_ylabel("gain (MΩ = mV/nA)")
     ax_phase.set_ylabel("phase (degrees)")
     ax_phase.set_xlabel("frequency (Hz)")
     ax_phase.set_xscale("log")
+    # plain numbers at 1, 2, 5 x 10^k: a sweep within one decade still gets ticks
+    ax_phase.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax_phase.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
     finish(ax_gain, legend=True)
     finish(ax_phase)
     return ax_gain, ax_phase

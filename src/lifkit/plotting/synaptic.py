@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._style import LINE, REFERENCE, finish, new_axes
+from ._style import LINE, REFERENCE, finish, legend_above, new_axes
 from .raster import plot_raster
 from .traces import with_spikes
 
@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 def plot_synaptic_input(
     result: Result, neuron: int = 0, *, projection: int = 0, axes: Sequence[Axes] | None = None
 ) -> tuple[Axes, Axes, Axes]:
-    """Draw v(t) (mV, threshold dashed, spikes at their exact times) of a recorded neuron,
-    the raster of the presynaptic spikes of one of the run's projections (source index
-    against time, before the delay) and the neuron's total synaptic current I_syn(t) (nA).
+    """Draw v(t) (mV, threshold dashed, spikes at their exact times, legend above the
+    axes) of a recorded neuron, the raster of the presynaptic spikes of one of the run's
+    projections (source index against time, before the delay) and the neuron's total
+    synaptic current I_syn(t) (nA).
 
     ``axes``: three axes, top to bottom (None: a new pyplot figure). Never calls ``show()``.
 
@@ -42,10 +43,11 @@ def plot_synaptic_input(
     threshold = float(np.broadcast_to(model.v_th, (result.n_neurons,))[neuron])
     reset = float(np.broadcast_to(model.v_reset, (result.n_neurons,))[neuron])
     spikes = result.spike_train(neuron)
-    ax_v.plot(*with_spikes(result.t, v, spikes, threshold, reset), color="C0", **LINE)
+    ax_v.plot(*with_spikes(result.t, v, spikes, threshold, reset), color="C0", label="v", **LINE)
     ax_v.axhline(threshold, label=f"threshold {threshold:g} mV", **REFERENCE)
     ax_v.set_ylabel("v (mV)")
-    finish(ax_v, legend=True)
+    finish(ax_v)
+    legend_above(ax_v, ncols=2)
     sources, times = result.source_spikes(projection)
     n_sources = _n_sources(result.projections[projection], result.n_neurons)
     trains = [times[sources == j] for j in range(n_sources)]
