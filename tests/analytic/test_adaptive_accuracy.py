@@ -25,7 +25,7 @@ STIMULI = {
     "ramp": lambda level: lk.Ramp(0.0, "4000 pA", start=0.0, stop=400.0),
 }
 #: What the schemes achieve at dt = 0.1 ms (ms): the adaptive LIF is integrated exactly
-#: (the bound covers the reference's own error); AdEx's RK4 errors are ~1e-6 ms here.
+#: (the bound covers the reference's own error); AdEx's RK4 errors are at most ~3e-6 ms here.
 ACHIEVED = {"alif": 1e-8, "adex": 2e-5}
 
 
