@@ -1,7 +1,7 @@
 """Lowering projections to the synaptic kernel's tables, and the plan of a synaptic run.
 
 Each distinct synapse kernel of a run becomes one row of the synapse table with its own
-state rows per neuron (equal kernels share them: the currents add). Each projection
+state rows, one column per neuron (equal kernels share them: the currents add). Each projection
 becomes a source-major CSR table of (target, weight in mV of drive). Poisson groups get
 a counter-based key each: their own ``seed``'s key, else one derived from the run's seed
 and their order of first appearance, so that two groups never share draws. Connectivity
@@ -257,7 +257,7 @@ def synaptic_plan(
     params = SynapticParams(**lif, **net.tables)
     state = (
         *base.state,
-        np.zeros((n_neurons, net.n_rows)),
+        np.zeros((net.n_rows, n_neurons)),
         np.zeros(net.queue_capacity),
         np.zeros(net.queue_capacity, dtype=np.int64),
         np.zeros(1 + net.n_cursors, dtype=np.int64),

@@ -1,7 +1,7 @@
 """The exact LIF kernel with synaptic input (plain Python in numba's nopython subset).
 
 Works on x = v - v_rest with the drive u = R I in mV. Each synapse type q of a run owns
-state rows of every neuron; between events the synaptic drive decays in closed form:
+state rows (one column per neuron); between events the synaptic drive decays in closed form:
 
 - exponential (tau_s): one row c, c(s) = c e^{-s/tau_s}; an arrival adds w;
 - cascade (tau_r <= tau_d; alpha when equal): rows z (the drive) and y, with
@@ -19,16 +19,17 @@ the synaptic drives, is then exactly
 with the divided differences of :mod:`.expdiff`, finite and exact when time constants
 coincide. Arrivals come at their exact times. A step in which no threshold crossing is
 possible is advanced whole, by superposition of the arrivals' own responses
-(:func:`fast_block`); any other step is cut into segments at its arrivals
-(:func:`step_by_segments`). A threshold crossing inside a segment is found by
-safeguarded Newton on the closed form, with x' = (u - x)/tau; when both ends of a
-segment are below threshold an interior maximum is looked for only if x' changes sign
-from + to - and the bound max x <= x0 + s max(0, U - x0)/tau (U an upper bound of u on
-the segment) allows a crossing. Spikes reset x and start the refractory period as in
-the plain LIF kernel; synaptic drives keep evolving (and keep receiving arrivals) while
-the neuron is refractory. White noise is added as there, one exactly sampled increment
-per segment. Which way a step goes depends only on the neuron's state at its start, so
-results do not depend on windows, chunks or threads.
+(:func:`fast_block`; the first step of a window, for the neurons without arrivals in it,
+by :func:`quiet_step`, which vectorises across neurons); any other step is cut into
+segments at its arrivals (:func:`step_by_segments`). A threshold crossing inside a
+segment is found by safeguarded Newton on the closed form, with x' = (u - x)/tau; when
+both ends of a segment are below threshold an interior maximum is looked for only if x'
+changes sign from + to - and the bound max x <= x0 + s max(0, U - x0)/tau (U an upper
+bound of u on the segment) allows a crossing. Spikes reset x and start the refractory
+period as in the plain LIF kernel; synaptic drives keep evolving (and keep receiving
+arrivals) while the neuron is refractory. White noise is added as there, one exactly
+sampled increment per segment. Which way a step goes depends only on the neuron's state
+at its start, so results do not depend on windows, chunks or threads.
 """
 
 import math
@@ -49,10 +50,15 @@ EXPONENTIAL = 1
 CASCADE = 2
 
 #: Neuron-steps a window needs before its neurons are advanced by parallel threads:
-#: waking them costs tens of microseconds, more than a small window's work.
-PARALLEL_MIN_UPDATES = 2048
+#: waking them costs tens of microseconds (far more on a loaded machine), more than a
+#: window of a few thousand neuron-steps takes (CUBA's one-step windows run serially).
+PARALLEL_MIN_UPDATES = 32768
 
-# Columns of the neuron table (see neuron_table).
+#: Compiled into their callers (see jit): each call of a function that takes arrays costs
+#: reference counting, and quiet_step is called once per block and window.
+INLINE = ("quiet_step",)
+
+# Rows of the neuron table (see neuron_table).
 TAU_M = 0
 THETA = 1
 X_RESET = 2
@@ -61,6 +67,7 @@ DECAY = 4
 OFFSET = 5
 V_REST = 6
 R_M = 7
+INV_TAU = 8
 
 # Columns of the synapse table ``syn`` the helpers read (one row per synapse type; a
 # single array, since every array passed to a helper costs reference counting).
@@ -133,21 +140,22 @@ def synapse_table(p, dt):
 
 
 def neuron_table(p, drive):
-    """The per-neuron constants a step reads, one row per neuron (a single cache line,
-    rather than one line from each of many arrays): columns TAU_M, THETA = v_th - v_rest,
-    X_RESET = v_reset - v_rest, SIGMA, DECAY = e^{-dt/tau_m}, OFFSET (the constant
-    drive, mV), V_REST and R_M (MΩ)."""
+    """The per-neuron constants a step reads, one row per constant and one column per
+    neuron (contiguous across neurons, so a block's steps vectorise): rows TAU_M,
+    THETA = v_th - v_rest, X_RESET = v_reset - v_rest, SIGMA, DECAY = e^{-dt/tau_m},
+    OFFSET (the constant drive, mV), V_REST, R_M (MΩ) and INV_TAU = 1/tau_m."""
     n = p.tau.shape[0]
-    neurons = np.zeros((n, 8))
+    neurons = np.zeros((9, n))
     for i in range(n):
-        neurons[i, TAU_M] = p.tau[i]
-        neurons[i, THETA] = p.v_th[i] - p.v_rest[i]
-        neurons[i, X_RESET] = p.v_reset[i] - p.v_rest[i]
-        neurons[i, SIGMA] = p.sigma[i]
-        neurons[i, DECAY] = p.decay[i]
-        neurons[i, OFFSET] = drive.offset[i]
-        neurons[i, V_REST] = p.v_rest[i]
-        neurons[i, R_M] = p.R[i]
+        neurons[TAU_M, i] = p.tau[i]
+        neurons[THETA, i] = p.v_th[i] - p.v_rest[i]
+        neurons[X_RESET, i] = p.v_reset[i] - p.v_rest[i]
+        neurons[SIGMA, i] = p.sigma[i]
+        neurons[DECAY, i] = p.decay[i]
+        neurons[OFFSET, i] = drive.offset[i]
+        neurons[V_REST, i] = p.v_rest[i]
+        neurons[R_M, i] = p.R[i]
+        neurons[INV_TAU, i] = 1.0 / p.tau[i]
     return neurons
 
 
@@ -162,17 +170,17 @@ def response_y(s, tau, tau_d, tau_r):
 
 
 def step_responses(syn, tau, dt):
-    """x gained over a full step by neuron i per unit z (column 2q) and per unit y
-    (column 2q + 1) of synapse type q, for membrane time constants ``tau``."""
+    """x gained over a full step by neuron i (column i) per unit z (row 2q) and per unit
+    y (row 2q + 1) of synapse type q, for membrane time constants ``tau``."""
     nq = syn.shape[0]
-    response = np.zeros((tau.shape[0], 2 * nq))
+    response = np.zeros((2 * nq, tau.shape[0]))
     for i in range(tau.shape[0]):
         for q in range(nq):
             kind = int(syn[q, KIND])
             if kind != DELTA:
-                response[i, 2 * q] = response_z(dt, tau[i], syn[q, TAU_DECAY])
+                response[2 * q, i] = response_z(dt, tau[i], syn[q, TAU_DECAY])
             if kind == CASCADE:
-                response[i, 2 * q + 1] = response_y(dt, tau[i], syn[q, TAU_DECAY], syn[q, TAU_RISE])
+                response[2 * q + 1, i] = response_y(dt, tau[i], syn[q, TAU_DECAY], syn[q, TAU_RISE])
     return response
 
 
@@ -181,7 +189,7 @@ def synaptic_drive(i, syn, state):
     total = 0.0
     for q in range(syn.shape[0]):
         if int(syn[q, KIND]) != DELTA:
-            total += state[i, int(syn[q, ROW])]
+            total += state[int(syn[q, ROW]), i]
     return total
 
 
@@ -195,13 +203,13 @@ def advance_synapses(i, h, syn, state, full):
         tau_d = syn[q, TAU_DECAY]
         decay = syn[q, DECAY_DT] if full else math.exp(-h / tau_d)
         if kind == EXPONENTIAL:
-            state[i, r] *= decay
+            state[r, i] *= decay
         else:
             tau_r = syn[q, TAU_RISE]
-            y = state[i, r + 1]
+            y = state[r + 1, i]
             gain = syn[q, GAIN_DT] if full else h * dd1(-h / tau_r, -h / tau_d)
-            state[i, r] = state[i, r] * decay + y * gain
-            state[i, r + 1] = y * (syn[q, RISE_DT] if full else math.exp(-h / tau_r))
+            state[r, i] = state[r, i] * decay + y * gain
+            state[r + 1, i] = y * (syn[q, RISE_DT] if full else math.exp(-h / tau_r))
 
 
 def synaptic_response(i, h, tau, syn, state, full, response_dt):
@@ -213,12 +221,12 @@ def synaptic_response(i, h, tau, syn, state, full, response_dt):
         if kind == DELTA:
             continue
         r = int(syn[q, ROW])
-        z = state[i, r]
-        total += z * (response_dt[i, 2 * q] if full else response_z(h, tau, syn[q, TAU_DECAY]))
+        z = state[r, i]
+        total += z * (response_dt[2 * q, i] if full else response_z(h, tau, syn[q, TAU_DECAY]))
         if kind == CASCADE:
-            y = state[i, r + 1]
+            y = state[r + 1, i]
             if y != 0.0 and full:
-                total += y * response_dt[i, 2 * q + 1]
+                total += y * response_dt[2 * q + 1, i]
             elif y != 0.0:
                 total += y * response_y(h, tau, syn[q, TAU_DECAY], syn[q, TAU_RISE])
     return total
@@ -233,9 +241,9 @@ def drive_at(i, h, syn, state):
             continue
         r = int(syn[q, ROW])
         tau_d = syn[q, TAU_DECAY]
-        total += state[i, r] * math.exp(-h / tau_d)
+        total += state[r, i] * math.exp(-h / tau_d)
         if kind == CASCADE:
-            total += state[i, r + 1] * h * dd1(-h / syn[q, TAU_RISE], -h / tau_d)
+            total += state[r + 1, i] * h * dd1(-h / syn[q, TAU_RISE], -h / tau_d)
     return total
 
 
@@ -251,12 +259,12 @@ def might_cross(i, x0, a, b, tau, h, theta, syn, state):
         if kind == DELTA:
             continue
         r = int(syn[q, ROW])
-        z = state[i, r]
+        z = state[r, i]
         if z < 0.0:
             z *= max(0.0, 1.0 - h / syn[q, TAU_DECAY])
         bound += z
         if kind == CASCADE:
-            bound += h * max(state[i, r + 1], 0.0)
+            bound += h * max(state[r + 1, i], 0.0)
     return x0 + h * max(0.0, bound - x0) / tau >= theta
 
 
@@ -273,13 +281,13 @@ def segment_at(i, s, x0, a, b, tau, syn, state):
         if kind == DELTA:
             continue
         r = int(syn[q, ROW])
-        z0 = state[i, r]
+        z0 = state[r, i]
         tau_d = syn[q, TAU_DECAY]
         z = z0 * math.exp(-s / tau_d)
         x += z0 * response_z(s, tau, tau_d)
         slope = 0.0
         if kind == CASCADE:
-            y0 = state[i, r + 1]
+            y0 = state[r + 1, i]
             tau_r = syn[q, TAU_RISE]
             z += y0 * s * dd1(-s / tau_r, -s / tau_d)
             x += y0 * response_y(s, tau, tau_d, tau_r)
@@ -384,7 +392,7 @@ def step_by_segments(
     increment (streams 2j and 2j + 1 of segment j) and crossings are bridged as in the
     LIF kernel. ``g`` is the neuron's global index, which keys its noise.
     """
-    n_rows = state.shape[1]
+    n_rows = state.shape[0]
     kinds = p.syn_kind
     rows = p.syn_row
     t0 = k * dt
@@ -398,7 +406,7 @@ def step_by_segments(
             full = s == 0.0 and not arrival
             active = False
             for r in range(n_rows):
-                if state[i, r] != 0.0:
+                if state[r, i] != 0.0:
                     active = True
             ref_s = r_end - t0
             if ref_s > s:  # refractory: v held, synapses evolve
@@ -451,9 +459,9 @@ def step_by_segments(
                     x = x_reset
                     r_end = ev_time[cur] + p.t_ref[i]
         elif kind == EXPONENTIAL:
-            state[i, rows[q]] += w
+            state[rows[q], i] += w
         else:
-            state[i, rows[q] + 1] += w * syn[q, NORM]
+            state[rows[q] + 1, i] += w * syn[q, NORM]
         cur += 1
     return OK, x, r_end, cur
 
@@ -478,28 +486,28 @@ def fast_block(
     never taken, costs more than the step.
     """
     n_types = kinds.shape[0]
-    n_rows = state.shape[1]
+    n_rows = state.shape[0]
     n_waves = drive.gain.shape[0]
     has_sampled = drive.sampled.shape[0] > 0
     n_held = 0
     for m in range(n_todo):
         i = todo[0, m]
-        tau = neurons[i, TAU_M]
-        theta = neurons[i, THETA]
-        x_reset = neurons[i, X_RESET]
-        decay_dt = neurons[i, DECAY]
+        tau = neurons[TAU_M, i]
+        theta = neurons[THETA, i]
+        x_reset = neurons[X_RESET, i]
+        decay_dt = neurons[DECAY, i]
         x = x_state[i]
         r_end = ref_end[i]
         slot = rec.slot[i]
         cur = todo[2, m]
         last = ev_ptr[i + 1]
         k = todo[1, m]
-        if neurons[i, SIGMA] > 0.0:
+        if neurons[SIGMA, i] > 0.0:
             k = -k - 1  # noise: every step takes the segment path
         while 0 <= k < kb:
             t0 = k * dt
             t1 = (k + 1) * dt
-            a = neurons[i, OFFSET]
+            a = neurons[OFFSET, i]
             e = a
             for j in range(n_waves):
                 a += drive.gain[j, i] * drive.wave_start[j, k]
@@ -521,19 +529,19 @@ def fast_block(
                 if kind == DELTA:
                     continue
                 r = rows[q]
-                z = state[i, r]
+                z = state[r, i]
                 drive_now += z
                 bound += z if z >= 0.0 else z * syn[q, BOUND_DT]
                 end[r] = z * syn[q, DECAY_DT]
                 if not refractory:
-                    x_end += z * response_dt[i, 2 * q]
+                    x_end += z * response_dt[2 * q, i]
                 if kind == CASCADE:
-                    y = state[i, r + 1]
+                    y = state[r + 1, i]
                     bound += dt * max(y, 0.0)
                     end[r] += y * syn[q, GAIN_DT]
                     end[r + 1] = y * syn[q, RISE_DT]
                     if not refractory:
-                        x_end += y * response_dt[i, 2 * q + 1]
+                        x_end += y * response_dt[2 * q + 1, i]
             after = cur
             while after < last and ev_time[after] < t1:
                 q = ev_synapse[after]
@@ -547,11 +555,11 @@ def fast_block(
                     bound += dt * max(w * syn[q, NORM], 0.0)
                 after += 1
             if not refractory and not (
-                x_end < theta and x + dt * max(0.0, bound - x) / tau < theta
+                x_end < theta and x + dt * max(0.0, bound - x) * neurons[INV_TAU, i] < theta
             ):
                 silent = after == cur
                 for r in range(n_rows):
-                    silent = silent and state[i, r] == 0.0
+                    silent = silent and state[r, i] == 0.0
                 if not silent or crossing_time(x, x_end, a, b, tau, dt, theta) >= 0.0:
                     break
             for c in range(cur, after):  # each arrival's own response over the rest of the step
@@ -578,11 +586,11 @@ def fast_block(
                 break
             if slot >= 0 and k % rec.stride == 0:  # record the step's start
                 sample = k // rec.stride - rec.first_sample
-                rec.traces[0, sample, slot] = x + neurons[i, V_REST]
-                rec.traces[1, sample, slot] = a / neurons[i, R_M]
-                rec.traces[2, sample, slot] = drive_now / neurons[i, R_M]
+                rec.traces[0, sample, slot] = x + neurons[V_REST, i]
+                rec.traces[1, sample, slot] = a / neurons[R_M, i]
+                rec.traces[2, sample, slot] = drive_now / neurons[R_M, i]
             for r in range(n_rows):
-                state[i, r] = end[r]
+                state[r, i] = end[r]
             x = x_end
             cur = after
             k += 1
@@ -612,12 +620,12 @@ def slow_block(
         i = todo[0, m]
         k = todo[1, m]
         cur = todo[2, m]
-        sigma = neurons[i, SIGMA]
+        sigma = neurons[SIGMA, i]
         x = x_state[i]
         r_end = ref_end[i]
         stop = kb if sigma > 0.0 else k + 1
         while k < stop:
-            a = neurons[i, OFFSET]
+            a = neurons[OFFSET, i]
             e = a
             for j in range(n_waves):
                 a += drive.gain[j, i] * drive.wave_start[j, k]
@@ -628,12 +636,12 @@ def slow_block(
             slot = rec.slot[i]
             if slot >= 0 and k % rec.stride == 0:
                 sample = k // rec.stride - rec.first_sample
-                rec.traces[0, sample, slot] = x + neurons[i, V_REST]
-                rec.traces[1, sample, slot] = a / neurons[i, R_M]
-                rec.traces[2, sample, slot] = synaptic_drive(i, syn, state) / neurons[i, R_M]
+                rec.traces[0, sample, slot] = x + neurons[V_REST, i]
+                rec.traces[1, sample, slot] = a / neurons[R_M, i]
+                rec.traces[2, sample, slot] = synaptic_drive(i, syn, state) / neurons[R_M, i]
             status, x, r_end, cur = step_by_segments(
-                i, k, dt, x, r_end, cur, ev_ptr[i + 1], a, (e - a) / dt, neurons[i, TAU_M],
-                neurons[i, THETA], neurons[i, X_RESET], sigma, neurons[i, DECAY], key,
+                i, k, dt, x, r_end, cur, ev_ptr[i + 1], a, (e - a) / dt, neurons[TAU_M, i],
+                neurons[THETA, i], neurons[X_RESET, i], sigma, neurons[DECAY, i], key,
                 neuron_offset + i, block, p, ev_time, ev_synapse, ev_weight, syn,
                 response_dt, spikes, state,
             )  # fmt: skip
@@ -650,25 +658,135 @@ def slow_block(
     return OK, n_left
 
 
+# Rows of a block's working array ``work`` (see quiet_step).
+W_A = 0  # drive at the step's start
+W_B = 1  # drive slope
+W_X = 2  # x at the step's end without arrivals
+W_BOUND = 3  # upper bound of the drive over the step
+W_LEFT = 4  # 1.0: the step is left to fast_block / slow_block
+N_WORK = 5
+
+
+def quiet_step(
+    first, stop, k, dt, x_state, ref_end, state, ev_ptr, ev_time, kinds, rows, syn,
+    neurons, response_dt, drive, rec, work,
+):  # fmt: skip
+    """Advance each neuron of [first, stop) over step k, the first of its window, when
+    the step has no arrival, is not recorded and is simple (see :func:`fast_block`), with
+    the very operations of fast_block, so bit for bit as it would; the other neurons are
+    marked in ``work[W_LEFT]``. Written as loops over the neurons without calls or
+    branches that cannot become selects, so that they vectorise.
+    """
+    n_types = kinds.shape[0]
+    n_waves = drive.gain.shape[0]
+    count = stop - first
+    t0 = k * dt
+    t1 = (k + 1) * dt
+    a = work[W_A]
+    b = work[W_B]
+    x_end = work[W_X]
+    bound = work[W_BOUND]
+    left = work[W_LEFT]
+    for m in range(count):
+        a[m] = neurons[OFFSET, first + m]
+        b[m] = a[m]  # the drive at the step's end, until the slope replaces it
+    for j in range(n_waves):
+        w_start = drive.wave_start[j, k]
+        w_end = drive.wave_end[j, k]
+        for m in range(count):
+            a[m] += drive.gain[j, first + m] * w_start
+            b[m] += drive.gain[j, first + m] * w_end
+    if drive.sampled.shape[0] > 0:
+        for m in range(count):
+            a[m] += drive.sampled[k, first + m]
+            b[m] += drive.sampled[k, first + m]
+    for m in range(count):
+        i = first + m
+        b[m] = (b[m] - a[m]) / dt
+        x_end[m] = advance(x_state[i], a[m], b[m], neurons[TAU_M, i], dt, neurons[DECAY, i])
+        bound[m] = a[m] + max(0.0, b[m] * dt)
+    for q in range(n_types):
+        kind = kinds[q]
+        if kind == DELTA:
+            continue
+        r = rows[q]
+        low = syn[q, BOUND_DT]
+        for m in range(count):
+            z = state[r, first + m]
+            bound[m] += z if z >= 0.0 else z * low
+            x_end[m] += z * response_dt[2 * q, first + m]
+        if kind == CASCADE:
+            for m in range(count):
+                y = state[r + 1, first + m]
+                bound[m] += dt * max(y, 0.0)
+                x_end[m] += y * response_dt[2 * q + 1, first + m]
+    sampled = k % rec.stride == 0
+    for m in range(count):  # arrivals, noise and recording: left to fast_block
+        i = first + m
+        busy = neurons[SIGMA, i] > 0.0 or (sampled and rec.slot[i] >= 0)
+        if ev_ptr[i + 1] > ev_ptr[i]:
+            busy = busy or ev_time[ev_ptr[i]] < t1
+        left[m] = 1.0 if busy else 0.0
+    for m in range(count):  # & and |, not and / or: no branches
+        i = first + m
+        x = x_state[i]
+        r_end = ref_end[i]
+        theta = neurons[THETA, i]
+        refractory = r_end >= t1
+        rise = dt * max(0.0, bound[m] - x) * neurons[INV_TAU, i]
+        quiet = (r_end <= t0) & (x_end[m] < theta) & (x + rise < theta)
+        done = (left[m] == 0.0) & (refractory | quiet)
+        left[m] = 0.0 if done else 1.0
+        x_new = neurons[X_RESET, i] if refractory else x_end[m]
+        x_state[i] = x_new if done else x
+    for q in range(n_types):
+        kind = kinds[q]
+        if kind == DELTA:
+            continue
+        r = rows[q]
+        decay = syn[q, DECAY_DT]
+        if kind == EXPONENTIAL:
+            for m in range(count):
+                z = state[r, first + m]
+                state[r, first + m] = z if left[m] != 0.0 else z * decay
+        else:
+            gain = syn[q, GAIN_DT]
+            rise = syn[q, RISE_DT]
+            for m in range(count):
+                z = state[r, first + m]
+                y = state[r + 1, first + m]
+                state[r, first + m] = z if left[m] != 0.0 else z * decay + y * gain
+                state[r + 1, first + m] = y if left[m] != 0.0 else y * rise
+
+
 def advance_block(
     block, first, stop, ka, kb, dt, key, neuron_offset, p, drive, x_state, ref_end, state,
-    ev_ptr, ev_time, ev_synapse, ev_weight, syn, neurons, response_dt, end, todo, rec,
-    spikes,
+    ev_ptr, ev_time, ev_synapse, ev_weight, syn, neurons, response_dt, end, todo, work,
+    rec, spikes,
 ):  # fmt: skip
     """Advance neurons [first, stop) (block ``block``) over steps [ka, kb); returns OK or
     SPIKE_BUFFER_FULL.
 
-    Steps go to :func:`fast_block` while they are simple and to :func:`slow_block`,
-    one at a time, when they are not, so which way a step is taken depends only on the
-    neuron's state at its start, never on windows, chunks or threads. ``end`` and
-    ``todo`` are the block's working arrays (states at a step's end; the list of neurons
-    to advance).
+    The window's first step goes to :func:`quiet_step`; the steps it leaves, and the
+    rest of the window, go to :func:`fast_block` while they are simple and to
+    :func:`slow_block`, one at a time, when they are not. quiet_step and fast_block
+    take a step the same way, so which way a step is taken depends only on the neuron's
+    state at its start, never on windows, chunks or threads. ``end``, ``todo`` and
+    ``work`` are the block's working arrays (states at a step's end; the list of neurons
+    to advance; quiet_step's).
     """
-    n_todo = stop - first
-    for m in range(n_todo):
-        todo[0, m] = first + m
-        todo[1, m] = ka
-        todo[2, m] = ev_ptr[first + m]
+    quiet_step(
+        first, stop, ka, dt, x_state, ref_end, state, ev_ptr, ev_time, p.syn_kind,
+        p.syn_row, syn, neurons, response_dt, drive, rec, work,
+    )  # fmt: skip
+    n_todo = 0
+    for m in range(stop - first):
+        k = ka if work[W_LEFT, m] != 0.0 else ka + 1
+        if k < kb:
+            todo[0, n_todo] = first + m
+            todo[1, n_todo] = k
+            todo[2, n_todo] = ev_ptr[first + m]
+            n_todo += 1
     while n_todo > 0:
         n_todo = fast_block(
             n_todo, todo, kb, dt, x_state, ref_end, state, ev_ptr, ev_time, ev_synapse,
@@ -693,7 +811,8 @@ def run_chunk(
     """Advance every neuron over steps [k0, k1), window by window.
 
     For each window of at most ``p.window`` steps: build its events (serial), advance
-    the neurons in blocks of ``block`` (parallel), then queue the window's spikes for the
+    the neurons in blocks of ``block`` (in parallel when the window has at least
+    PARALLEL_MIN_UPDATES neuron-steps), then queue the window's spikes for the
     recurrent projections. Returns OK, SPIKE_BUFFER_FULL (a block's spike buffer
     overflowed) or QUEUE_FULL (the spike queue did); the caller restores the state,
     enlarges the buffer and runs the chunk again.
@@ -709,8 +828,9 @@ def run_chunk(
     start = np.zeros(n_blocks, dtype=np.int64)
     # One working row per block, 128 bytes apart: blocks on different threads must not
     # write to the same cache line.
-    scratch = np.zeros((n_blocks, state.shape[1] + 16))
+    scratch = np.zeros((n_blocks, state.shape[0] + 16))
     todo = np.zeros((n_blocks, 3, block), dtype=np.int64)  # each block's list of neurons
+    work = np.zeros((n_blocks, N_WORK, block))
     ka = k0
     while ka < k1:
         kb = min(k1, ka + p.window)
@@ -725,7 +845,7 @@ def run_chunk(
                     bi, bi * block, min(n, (bi + 1) * block), ka, kb, dt, key,
                     neuron_offset, p, drive, x_state, ref_end, state, ev_ptr, ev_time,
                     ev_synapse, ev_weight, syn, neurons, response_dt, scratch[bi], todo[bi],
-                    rec, spikes,
+                    work[bi], rec, spikes,
                 )  # fmt: skip
         else:  # too little work to pay for waking the threads
             for bi in range(n_blocks):
@@ -733,7 +853,7 @@ def run_chunk(
                     bi, bi * block, min(n, (bi + 1) * block), ka, kb, dt, key,
                     neuron_offset, p, drive, x_state, ref_end, state, ev_ptr, ev_time,
                     ev_synapse, ev_weight, syn, neurons, response_dt, scratch[bi], todo[bi],
-                    rec, spikes,
+                    work[bi], rec, spikes,
                 )  # fmt: skip
         for bi in range(n_blocks):  # a loop: an array reduction would be a parallel region
             if status[bi] != OK:
