@@ -6,6 +6,8 @@
 15.0
 """
 
+from types import ModuleType
+
 from . import theory
 from .engine.record import Record
 from .engine.simulate import simulate
@@ -23,6 +25,7 @@ from .stimuli import (
     TimedArray,
     WhiteNoise,
 )
+from .store import Recording, open_recording
 from .sweeps import SweepResult, sweep
 from .synapses import (
     AlphaSynapse,
@@ -61,6 +64,7 @@ __all__ = [
     "Ramp",
     "Random",
     "Record",
+    "Recording",
     "Result",
     "Sinusoid",
     "SpikeTimes",
@@ -70,7 +74,26 @@ __all__ = [
     "TimedArray",
     "WhiteNoise",
     "load_experiment",
+    "open_recording",
     "simulate",
     "sweep",
     "theory",
 ]
+
+#: Subpackages loaded on first use (they import scipy or matplotlib, which a small
+#: command-line run does without): ``lk.analysis``, ``lk.plotting``.
+_LAZY_SUBPACKAGES = ("analysis", "plotting")
+
+
+def __getattr__(name: str) -> ModuleType:
+    """``lk.analysis`` and ``lk.plotting``, imported when first used.
+
+    >>> import lifkit as lk
+    >>> lk.analysis.isi_cv([10.0, 20.0, 30.0])  # a regular train
+    0.0
+    """
+    if name in _LAZY_SUBPACKAGES:
+        from importlib import import_module
+
+        return import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'lifkit' has no attribute {name!r}")

@@ -26,6 +26,13 @@ class Result:
             simulated time (ms), less than asked when the run was stopped early.
         complete: False when Ctrl-C stopped the run early (see :class:`lifkit.Interrupted`).
         projections: the run's :class:`lifkit.Projection` objects (see :meth:`source_spikes`).
+
+    >>> import lifkit as lk
+    >>> result = lk.simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=50)
+    >>> result.spike_times.round(4)  # multiples of the period 10 ln(20/5) ms
+    array([13.8629, 27.7259, 41.5888])
+    >>> result.v.shape  # 500 samples of dt = 0.1 ms, neuron 0 recorded
+    (500, 1)
     """
 
     t: np.ndarray
@@ -46,36 +53,61 @@ class Result:
 
     @property
     def counts(self) -> np.ndarray:
-        """Number of spikes of each neuron, shape (n_neurons,)."""
+        """Number of spikes of each neuron, shape (n_neurons,).
+
+        >>> import lifkit as lk
+        >>> lk.simulate(lk.LIF.preset("orhan"), lk.Constant([0.0, 20.0]), duration=50).counts
+        array([0, 3])
+        """
         return np.bincount(self.spike_neurons, minlength=self.n_neurons)
 
     @property
     def rates(self) -> np.ndarray:
-        """Mean firing rate of each neuron over the run, in Hz."""
+        """Mean firing rate of each neuron over the run, in Hz.
+
+        A 1 s run holds 72 whole periods of 13.86 ms (the analytic rate is 72.13 Hz):
+
+        >>> import lifkit as lk
+        >>> lk.simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=1000).rates
+        array([72.])
+        """
         return self.counts / (self.duration * 1e-3)
 
     def spike_train(self, neuron: int) -> np.ndarray:
-        """Spike times (ms) of one neuron, ascending."""
-        self._check_neuron(neuron)
+        """Spike times (ms) of one neuron, ascending.
+
+        >>> import lifkit as lk
+        >>> result = lk.simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=30)
+        >>> result.spike_train(0).round(4)  # 10 ln 4 ms apart
+        array([13.8629, 27.7259])
+        """
+        check_neuron(neuron, self.n_neurons)
         return self.spike_times[self.spike_neurons == neuron]
 
     def trace(self, variable: str, neuron: int = 0) -> np.ndarray:
-        """The recorded trace of ``variable`` ("v", "I", "w", "I_syn") of a recorded neuron."""
+        """The recorded trace of ``variable`` ("v", "I", "w", "I_syn") of a recorded neuron.
+
+        >>> import lifkit as lk
+        >>> result = lk.simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=1)
+        >>> result.trace("v")[:3].round(3).tolist()  # mV: 20 (1 - exp(-t / 10 ms))
+        [0.0, 0.199, 0.396]
+        """
         data = {"v": self.v, "I": self.I, "w": self.w, "I_syn": self.I_syn}.get(variable)
         if data is None:
             raise ParameterError("variable", variable, "was not recorded; add it to Record")
-        columns = np.flatnonzero(self.recorded == neuron)
-        if columns.size == 0:
-            raise ParameterError(
-                "neuron", neuron, f"was not recorded; recorded: {self.recorded.tolist()}"
-            )
-        return data[:, columns[0]]
+        return data[:, trace_column(self.recorded, neuron)]
 
     def to_pandas(self) -> tuple[Any, Any]:
         """(spikes, traces) as pandas DataFrames (needs the ``pandas`` extra).
 
         spikes: columns neuron, time_ms. traces: columns neuron, time_ms, v_mV, I_nA
         (long format, one row per recorded neuron and sample).
+
+        >>> import lifkit as lk
+        >>> result = lk.simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=30)
+        >>> spikes, traces = result.to_pandas()
+        >>> spikes.time_ms.round(2).tolist(), traces.columns.tolist()
+        ([13.86, 27.73], ['neuron', 'time_ms', 'v_mV', 'I_nA'])
         """
         try:
             import pandas as pd
@@ -134,6 +166,26 @@ class Result:
 
         return plot_voltage_and_current(self, neuron, axes=axes)
 
-    def _check_neuron(self, neuron: int) -> None:
-        if not 0 <= neuron < self.n_neurons:
-            raise ParameterError("neuron", neuron, f"must lie in [0, {self.n_neurons})")
+
+def check_neuron(neuron: int, n_neurons: int) -> None:
+    """Refuse a neuron index outside [0, n_neurons).
+
+    >>> check_neuron(3, 3)
+    Traceback (most recent call last):
+    ...
+    lifkit.errors.ParameterError: neuron = 3: must lie in [0, 3)
+    """
+    if not 0 <= neuron < n_neurons:
+        raise ParameterError("neuron", neuron, f"must lie in [0, {n_neurons})")
+
+
+def trace_column(recorded: np.ndarray, neuron: int) -> int:
+    """The trace column of ``neuron`` among the ``recorded`` ones.
+
+    >>> trace_column(np.array([4, 9]), 9)
+    1
+    """
+    columns = np.flatnonzero(recorded == neuron)
+    if columns.size == 0:
+        raise ParameterError("neuron", neuron, f"was not recorded; recorded: {recorded.tolist()}")
+    return int(columns[0])

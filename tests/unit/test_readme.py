@@ -35,6 +35,7 @@ def expected_rates(currents, duration=1000.0):
     counts[fires] = np.floor((duration - first) / period) + 1
     return counts / (duration / 1000.0)
 
+
 def test_experiment_block_runs(tmp_path):
     (toml,) = blocks("toml")
     path = tmp_path / "readme.toml"

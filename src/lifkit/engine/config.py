@@ -23,3 +23,16 @@ SWEEP_CHUNK_NEURONS = 16_384
 
 #: Chunks per worker a distributed sweep aims for, so that workers finish together.
 SWEEP_CHUNKS_PER_WORKER = 4
+
+#: Spikes per block of a run recorded in memory: 2**22, 32 MiB per array, the size above
+#: which the C allocator maps memory of its own, so a block copied into the result and
+#: freed goes back to the system at once (the spikes are held about once, not twice).
+SPIKE_BLOCK = 2**22
+
+#: Bytes per chunk file of a streamed recording (lk.simulate(..., out=path)): 2**20 spikes
+#: of each of neuron and time, or as many trace samples as fit.
+STORE_CHUNK_BYTES = 8 * 2**20
+
+#: Seconds between two commits of a streamed recording's metadata: a run killed at any
+#: moment keeps what was committed (at most about this much wall time is lost).
+STORE_COMMIT_SECONDS = 1.0

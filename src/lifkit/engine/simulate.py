@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import secrets
 from importlib import import_module
-from typing import Any
+from os import PathLike
+from typing import Any, overload
 
 import numpy as np
 
@@ -12,6 +13,7 @@ from ..errors import Interrupted, ParameterError
 from ..results import Result
 from ..stimuli import Constant
 from ..stimuli.base import Stimulus, TimeGrid, common_neurons
+from ..store import Recording
 from ..units import to_base
 from . import config
 from ._kernels import buffers
@@ -20,7 +22,47 @@ from .network import check_projections, implied_neurons, synaptic_plan
 from .plan import Plan, make_plan, planner_for
 from .progress import check_progress, progress_reporter, stop_between_chunks
 from .record import Record
-from .sinks import MemorySink
+from .sinks import MemorySink, StoreSink
+
+
+@overload
+def simulate(
+    model: Any,
+    stimulus: Stimulus | None = None,
+    *,
+    duration: Any,
+    dt: Any = 0.1,
+    projections: Any = (),
+    record: Record | None = None,
+    seed: int | None = None,
+    threads: int | None = None,
+    chunk_steps: int | None = None,
+    jit: bool | None = None,
+    progress: Any = None,
+    neuron_offset: int = 0,
+    out: None = None,
+    overwrite: bool = False,
+) -> Result: ...
+
+
+@overload
+def simulate(
+    model: Any,
+    stimulus: Stimulus | None = None,
+    *,
+    duration: Any,
+    dt: Any = 0.1,
+    projections: Any = (),
+    record: Record | None = None,
+    seed: int | None = None,
+    threads: int | None = None,
+    chunk_steps: int | None = None,
+    jit: bool | None = None,
+    progress: Any = None,
+    neuron_offset: int = 0,
+    out: str | PathLike[str],
+    overwrite: bool = False,
+) -> Recording: ...
 
 
 def simulate(
@@ -37,7 +79,9 @@ def simulate(
     jit: bool | None = None,
     progress: Any = None,
     neuron_offset: int = 0,
-) -> Result:
+    out: str | PathLike[str] | None = None,
+    overwrite: bool = False,
+) -> Result | Recording:
     """Simulate ``model`` driven by ``stimulus`` for ``duration`` ms on a grid of ``dt`` ms.
 
     Main arguments:
@@ -61,6 +105,14 @@ def simulate(
             over a second, False never; or a callable ``progress(done_steps, n_steps)``.
         neuron_offset: index of neuron 0 in a larger population whose noise this run
             reproduces (neuron i draws that of neuron ``neuron_offset + i``).
+        out: a folder path to stream the recording to, chunk by chunk, instead of
+            keeping it in memory; the run then returns a :class:`lifkit.Recording` that
+            reads it lazily (a Zarr v2 store: ``xarray.open_zarr(out)`` opens it too). A
+            run stopped, failed or killed part-way leaves a store that opens with the
+            chunks committed until then (commits come every second or so) and says
+            ``complete: false``; a run that fails before its first commit leaves none.
+        overwrite: replace an existing recording at ``out`` (anything else there is
+            never replaced).
 
     Subthreshold dynamics are integrated exactly and spike times are found inside the
     step, so with constant input every interspike interval equals the analytic period.
@@ -73,6 +125,12 @@ def simulate(
     >>> result = simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=100)
     >>> round(float(result.spike_times[1] - result.spike_times[0]), 9)  # 10 ln 4 ms
     13.862943611
+    >>> import tempfile
+    >>> path = tempfile.mkdtemp() + "/run.zarr"
+    >>> recording = simulate(lk.LIF.preset("orhan"), lk.Constant("20 mV"), duration=100,
+    ...                      out=path)
+    >>> bool((recording.spikes()[1] == result.spike_times).all())
+    True
     """
     planner_for(model)
     stimulus = Constant(0.0) if stimulus is None else stimulus
@@ -104,17 +162,50 @@ def simulate(
     steps = _chunk_steps(chunk_steps, grid.n_steps, n_neurons)
     updates = grid.n_steps * (plan.updates_per_step or n_neurons)
     use_jit = updates >= config.JIT_MIN_UPDATES if jit is None else jit
-    n_samples = -(-grid.n_steps // record.stride)
-    sink = MemorySink(len(plan.variables), n_samples, recorded.size)
     kernel = _kernel(plan.kernel, use_jit, threads)
+    if out is None:
+        n_samples = -(-grid.n_steps // record.stride)
+        sink: Any = MemorySink(len(plan.variables), n_samples, recorded.size)
+    else:
+        sink = StoreSink(
+            out,
+            overwrite,
+            plan.variables,
+            record.variables,
+            recorded,
+            stride=record.stride,
+            dt=grid.dt,
+            n_neurons=n_neurons,
+            n_steps=grid.n_steps,
+            seed=seed,
+            model=type(model).__name__,
+        )
     runner = _Runner(plan, recorded, record.stride, seed, kernel, sink, neuron_offset)
     done = 0
-    with stop_between_chunks() as stop, progress_reporter(progress, grid.n_steps, "run") as report:
-        while done < grid.n_steps and not stop.requested:
-            k1 = min(grid.n_steps, done + steps)
-            runner.run(done, k1)
-            done = k1
-            report(done)
+    try:
+        with (
+            stop_between_chunks() as stop,
+            progress_reporter(progress, grid.n_steps, "run") as report,
+        ):
+            while done < grid.n_steps and not stop.requested:
+                k1 = min(grid.n_steps, done + steps)
+                runner.run(done, k1)
+                done = k1
+                sink.checkpoint(done)
+                report(done)
+    except BaseException:
+        if out is not None:
+            sink.abandon()
+        raise
+    if out is not None:
+        recording = sink.close(complete=done == grid.n_steps)
+        if not recording.complete:
+            raise Interrupted(
+                f"stopped by Ctrl-C after {recording.duration:g} of {grid.duration:g} ms; "
+                f"{recording.path} holds the completed time",
+                recording,
+            )
+        return recording
     all_traces, neurons, times = sink.finish()
     n_kept = -(-done // record.stride)  # samples of the completed steps
     traces = {

@@ -75,7 +75,7 @@ def _compile_all() -> dict[str, dict[str, Any]]:
         own: dict[str, Any] = {}
         for name, obj in vars(module).items():
             if isinstance(obj, types.FunctionType) and obj.__module__ == module.__name__:
-                options = {"inline": "always"} if name in inline else {}
+                options: dict[str, Any] = {"inline": "always"} if name in inline else {}
                 own[name] = numba.njit(cache=True, **options)(_rebuild(obj, namespace, name))
                 namespace[name] = own[name]
         compiled[module.__name__] = own
