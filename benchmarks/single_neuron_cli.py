@@ -1,30 +1,24 @@
-"""Wall time of ``lifkit run`` for one neuron over 100 ms, as a whole process.
+"""One LIF neuron for 100 ms as a whole process: lifkit (CLI and script), Brian2, NEST.
 
-The foundation issue's target: under 0.3 s once the kernel cache is warm. A run this small
-(1000 neuron-updates) is below ``engine.config.JIT_MIN_UPDATES``, so it executes the kernel
-source un-jitted and must not import numba at all; the benchmark checks that with
-``python -X importtime`` and lists any heavy module (numba, scipy, matplotlib, pandas) the
-run imports.
+The foundation issue's workload: the neuron of ``population_throughput.py`` (white noise,
+sigma 4 mV on a mean drive of 18 mV), 100 ms at dt 0.1 ms, recording v and the spikes.
+Timed: the wall time of a whole process, start to result, for
 
-Timed, each as a fresh process (best and median of ``--repeats`` after one warm-up run,
-all commands and states taken round-robin):
+* ``lifkit run single_neuron.toml --out DIR --no-figure --force`` (the installed entry
+  point; the issue's target: under 0.3 s with a warm cache; it writes its output files),
+* a Python script calling ``lk.simulate`` (the same run, results in memory),
+* the same model as a Brian2 script (runtime mode; C++ standalone, which regenerates its
+  code and runs ``make``, a no-op once compiled) and as a NEST script (``iaf_psc_delta``
+  with a ``noise_generator``, as in ``population_throughput.py``),
+* floors: ``python -c pass``, ``import numpy``, ``import lifkit``.
 
-* ``python -c pass``, ``python -c "import numpy"``, ``python -c "import lifkit"``: floors;
-* ``lifkit run single_neuron.toml --out DIR --no-figure --force`` (the installed entry point).
+Every process gets bytecode in a private ``PYTHONPYCACHEPREFIX`` (as after a normal
+install; this environment sets ``PYTHONDONTWRITEBYTECODE``) and the benchmarks' kernel and
+code caches. Each command runs once first (``first run``: cold when the caches were
+empty), then ``--repeats`` times round-robin; best and median reported. The run is below
+lifkit's JIT threshold, so it must not import numba: checked with ``-X importtime``.
 
-in two Python bytecode states:
-
-* *as configured*: this environment's own settings (here ``PYTHONDONTWRITEBYTECODE=1`` and
-  no ``__pycache__`` in the editable source tree means lifkit's modules are compiled from
-  source by every process);
-* *bytecode cached*: ``PYTHONPYCACHEPREFIX`` points at a private folder that the warm-up
-  fills (so nothing is written into the source tree), as after any normal install.
-
-The first run with a cold kernel cache (``LIFKIT_CACHE_DIR`` an empty folder) is reported
-too, in both states (with an empty ``PYTHONPYCACHEPREFIX`` the whole interpreter, numpy
-included, starts without bytecode: the coldest possible start).
-
-    python benchmarks/single_neuron_cli.py [--repeats 7]
+    python benchmarks/single_neuron_cli.py [--repeats 7] [--peer-python PATH]
 
 Writes ``benchmarks/results/single_neuron_cli.{md,json}`` and prints the table.
 """
@@ -33,42 +27,40 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+import _common
+import _peers
+import population_throughput as lif
+
 TARGET_S = 0.3
-NUMPY = 'python -c "import numpy"'
+DURATION, MU = 100.0, 18.0  # ms, mV
 HEAVY = ("numba", "llvmlite", "scipy", "matplotlib", "pandas", "xarray")
 
-EXPERIMENT = """\
+EXPERIMENT = f"""\
 # One LIF neuron of the foundation issue for 100 ms under white noise (1000 steps).
 name = "single_neuron_100ms"
 
 [model]
 type = "LIF"
-tau_m = "10 ms"
+tau_m = "{lif.TAU_M} ms"
 R = "1 MOhm"
-v_rest = "-65 mV"
-v_reset = "-65 mV"
-v_th = "-50 mV"
-t_ref = "2 ms"
+v_rest = "{lif.V_REST} mV"
+v_reset = "{lif.V_REST} mV"
+v_th = "{lif.V_TH} mV"
+t_ref = "{lif.T_REF} ms"
 
 [stimulus]
 type = "WhiteNoise"
-sigma = "4 mV"
-mean = "18 mV"
+sigma = "{lif.SIGMA} mV"
+mean = "{MU} mV"
 
 [run]
-duration = "100 ms"
-dt = "0.1 ms"
+duration = "{DURATION} ms"
+dt = "{lif.DT} ms"
 seed = 1
 
 [record]
@@ -77,45 +69,104 @@ variables = ["v", "I"]
 """
 
 
+# ---------------------------------------------------------------- children (whole processes)
+def _lifkit(**_):
+    import lifkit as lk
+
+    model = lk.LIF(
+        tau_m=lif.TAU_M,
+        R=1.0,
+        v_rest=lif.V_REST,
+        v_reset=lif.V_REST,
+        v_th=lif.V_TH,
+        t_ref=lif.T_REF,
+    )
+    noise = lk.WhiteNoise(f"{lif.SIGMA} mV", mean=f"{MU} mV")
+    result = lk.simulate(model, noise, duration=DURATION, dt=lif.DT, seed=1)
+    return {"spikes": int(result.spike_times.size), "samples": int(result.v.size)}
+
+
+def _brian2(mode):
+    def child(threads, **_):
+        def build(b2):
+            eqs = (
+                "dv/dt = (-(v - v_rest) + mu) / tau_m + sigma * xi * tau_m**-0.5"
+                " : volt (unless refractory)"
+            )
+            ns = dict(
+                v_rest=lif.V_REST * b2.mV,
+                mu=MU * b2.mV,
+                sigma=lif.SIGMA * b2.mV,
+                tau_m=lif.TAU_M * b2.ms,
+            )
+            group = b2.NeuronGroup(
+                1,
+                eqs,
+                threshold=f"v > {lif.V_TH}*mV",
+                reset="v = v_rest",
+                refractory=lif.T_REF * b2.ms,
+                method="euler",
+                namespace=ns,
+            )
+            group.v = lif.V_REST * b2.mV
+            spikes, trace = b2.SpikeMonitor(group), b2.StateMonitor(group, "v", record=0)
+            return [group, spikes, trace], lambda: {
+                "spikes": int(spikes.num_spikes),
+                "samples": int(trace.v[0].size),
+            }
+
+        return _peers.brian2(
+            build, DURATION, mode=mode, threads=threads, project="single", dt=lif.DT, warm_up=False
+        )
+
+    return child
+
+
+def _nest(threads, **_):
+    nest = _peers.nest_kernel(threads, dt=lif.DT)
+    c_m = 250.0
+    r_gohm = lif.TAU_M / c_m
+    neuron = nest.Create(
+        "iaf_psc_delta",
+        params={
+            "C_m": c_m,
+            "tau_m": lif.TAU_M,
+            "E_L": lif.V_REST,
+            "V_reset": lif.V_REST,
+            "V_th": lif.V_TH,
+            "t_ref": lif.T_REF,
+            "V_m": lif.V_REST,
+            "I_e": MU / r_gohm,
+        },
+    )
+    std = lif.SIGMA * (lif.TAU_M / lif.DT) ** 0.5 / r_gohm
+    noise = nest.Create("noise_generator", params={"mean": 0.0, "std": std, "dt": lif.DT})
+    meter = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": lif.DT})
+    recorder = nest.Create("spike_recorder")
+    nest.Connect(noise, neuron)
+    nest.Connect(meter, neuron)
+    nest.Connect(neuron, recorder)
+    nest.Simulate(DURATION)
+    return {"spikes": int(recorder.n_events), "samples": len(meter.get("events")["V_m"])}
+
+
+CHILDREN = {
+    "lifkit": _lifkit,
+    "brian2_runtime": _brian2("runtime"),
+    "brian2_standalone": _brian2("cpp_standalone"),
+    "nest": _nest,
+}
+
+
+# ---------------------------------------------------------------- parent
 def entry_point():
     """The installed ``lifkit`` script beside this interpreter, else ``python -m lifkit``."""
     script = Path(sys.executable).parent / "lifkit"
     return [str(script)] if script.exists() else [sys.executable, "-m", "lifkit"]
 
 
-def timed(command, env):
-    """Wall seconds of one run of ``command`` (which must succeed)."""
-    start = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
-def series(command, env, repeats):
-    """One untimed warm-up run, then ``repeats`` timed runs: best, median and all times."""
-    timed(command, env)
-    return _stats([timed(command, env) for _ in range(repeats)])
-
-
-def interleaved(commands, states, repeats):
-    """Like ``series`` for every command in every state, the runs taken round-robin so
-    that a change in the machine's load falls on all of them alike."""
-    for command in commands.values():
-        for env in states.values():
-            timed(command, env)
-    times = {(s, c): [] for s in states for c in commands}
-    for _ in range(repeats):
-        for c, command in commands.items():
-            for s, env in states.items():
-                times[s, c].append(timed(command, env))
-    return {s: {c: _stats(times[s, c]) for c in commands} for s in states}
-
-
-def _stats(times):
-    return {"best_s": min(times), "median_s": statistics.median(times), "times_s": times}
-
-
 def heavy_imports(command, env):
-    """Top-level packages among HEAVY that ``command`` imports (via ``python -X importtime``)."""
+    """Top-level packages among HEAVY that ``command`` imports (via ``-X importtime``)."""
     env = {**env, "PYTHONPROFILEIMPORTTIME": "1"}
     out = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
     seen = set()
@@ -127,130 +178,81 @@ def heavy_imports(command, env):
     return sorted(seen)
 
 
+def measure(engines, repeats=5):
+    """Whole-process wall times of every command, round-robin."""
+    work = Path(tempfile.mkdtemp(prefix="lifkit-single-"))
+    (work / "single_neuron.toml").write_text(EXPERIMENT)
+    env = _common.child_env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = _common.cache_dir("pycache")
+    run = [
+        "run",
+        str(work / "single_neuron.toml"),
+        "--out",
+        str(work / "out"),
+        "--no-figure",
+        "--force",
+    ]
+    python = sys.executable
+    commands = {
+        "python -c pass": ([python, "-c", "pass"], env),
+        "python -c 'import numpy'": ([python, "-c", "import numpy"], env),
+        "python -c 'import lifkit'": ([python, "-c", "import lifkit"], env),
+        "lifkit run (CLI)": ([*entry_point(), *run], env),
+    }
+    labels = {}
+    for engine in [e for e in engines if e.threads == 1]:
+        label = "lifkit script" if engine.name == "lifkit" else engine.label.split(" (")[0]
+        argv = [engine.python, __file__, "_child", engine.name, json.dumps({"threads": 1})]
+        commands[label] = (argv, env)
+        labels[label] = engine.name
+    times = _common.round_robin(commands, repeats)
+    for label, name in labels.items():
+        times[label].update(name=name, threads=1)
+    times["lifkit run (CLI)"].update(name="lifkit", threads=1)
+    heavy = heavy_imports([python, "-m", "lifkit", *run], env)
+    return {
+        "title": "Single neuron, 100 ms, whole process",
+        "repeats": repeats,
+        "engines": times,
+        "heavy_imports": heavy,
+        "versus": _common.versus(times, key="best_s"),
+        "versus_first": _common.versus(times, key="first_s"),
+    }
+
+
+def markdown(section) -> str:
+    rows = [
+        [label, f"{r['best_s']:.3f}", f"{r['median_s']:.3f}", f"{r['first_s']:.2f}"]
+        for label, r in section["engines"].items()
+    ]
+    cli = section["engines"]["lifkit run (CLI)"]["best_s"]
+    ok = "ok" if cli < TARGET_S else "MISSED"
+    heavy = ", ".join(section["heavy_imports"]) or "none (numba, scipy, matplotlib, pandas lazy)"
+    return (
+        "One LIF neuron under white noise, 100 ms at dt 0.1 ms, v and spikes recorded; wall "
+        f"time of the whole process, best and median of {section['repeats']} (round-robin), "
+        "and the first run of the session.\n\n"
+        + _common.table(["command", "best s", "median s", "first run s"], rows)
+        + f"\n\nTarget: `lifkit run` under {TARGET_S} s with a warm cache — {cli:.3f} s: {ok}. "
+        f"Heavy modules imported by `lifkit run`: {heavy}.\n"
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--peer-python", help="interpreter with brian2 and/or nest")
     args = parser.parse_args(argv)
-
-    work = Path(tempfile.mkdtemp(prefix="lifkit-cli-bench-"))
-    experiment = work / "single_neuron.toml"
-    experiment.write_text(EXPERIMENT)
-    run = [*entry_point(), "run", str(experiment), "--out", str(work / "out"), "--no-figure"]
-    run.append("--force")
-    python = sys.executable
-    floors = {
-        "python -c pass": [python, "-c", "pass"],
-        NUMPY: [python, "-c", "import numpy"],
-        'python -c "import lifkit"': [python, "-c", "import lifkit"],
-    }
-
-    base = dict(os.environ)
-    base["LIFKIT_CACHE_DIR"] = str(work / "kernels-warm")
-    configured = dict(base)
-    cached = {k: v for k, v in base.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    cached["PYTHONPYCACHEPREFIX"] = str(work / "pyc")
-    states = {"as configured": configured, "bytecode cached": cached}
-
-    # First runs with a cold kernel cache, before anything else has warmed either state.
-    cold = {}
-    for name, env in states.items():
-        cold_env = {**env, "LIFKIT_CACHE_DIR": str(work / f"kernels-cold-{len(cold)}")}
-        if "PYTHONPYCACHEPREFIX" in cold_env:
-            cold_env["PYTHONPYCACHEPREFIX"] = str(work / "pyc-cold")
-        cold[name] = timed(run, cold_env)
-
-    commands = {**floors, "lifkit run (100 ms, 1 neuron)": run}
-    results = interleaved(commands, states, args.repeats)
-    heavy = heavy_imports([sys.executable, "-m", "lifkit", *run[len(entry_point()) :]], cached)
-    shim = shutil.which("lifkit")
-    shim_row = None
-    if shim and Path(shim).resolve() != Path(run[0]).resolve():
-        shim_row = {"command": shim, **series([shim, *run[1:]], cached, args.repeats)}
-
-    meta = {
-        "date": time.strftime("%Y-%m-%d %H:%M"),
-        "python": platform.python_version(),
-        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
-        "command": " ".join(["lifkit", *run[len(entry_point()) :]]),
-        "entry_point": run[0] if len(entry_point()) == 1 else "python -m lifkit",
-        "environment": {
-            k: os.environ.get(k) for k in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
-        },
-    }
-    report = {
-        "meta": meta,
-        "cold_first_run_s": cold,
-        "warm": results,
-        "heavy_imports_of_run": heavy,
-        "path_shim": shim_row,
-    }
-    text = markdown(meta, cold, results, heavy, shim_row, args.repeats)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "single_neuron_cli.md").write_text(text)
-    (args.out / "single_neuron_cli.json").write_text(json.dumps(report, indent=2))
+    notes = []
+    section = measure(
+        _common.engines(_common.peer_python(args.peer_python, notes), threads=(1,), notes=notes),
+        args.repeats,
+    )
+    text = markdown(section) + "".join(f"\n{note}\n" for note in notes)
+    _common.write_report("single_neuron_cli", text, section)
     print(text)
-    shutil.rmtree(work, ignore_errors=True)
 
 
-def markdown(meta, cold, results, heavy, shim_row, repeats):
-    states = list(results)
-    lines = [
-        "# Single neuron, 100 ms, from the CLI as a whole process",
-        "",
-        f"{meta['date']} · Python {meta['python']} · load average {meta['load']} · "
-        f"`{meta['command']}` (entry point `{meta['entry_point']}`) · wall time of the "
-        f"whole process, best (median) of {repeats} after a warm-up run, warm kernel cache.",
-        "",
-        "| command | " + " | ".join(states) + " |",
-        "|---|" + "---:|" * len(states),
-    ]
-    labels = list(results[states[0]])
-    for label in labels:
-        cells = [
-            f"{results[s][label]['best_s']:.3f} s ({results[s][label]['median_s']:.3f})"
-            for s in states
-        ]
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines.append(
-        "| lifkit run, first run, cold kernel cache | "
-        + " | ".join(f"{cold[s]:.3f} s" for s in states)
-        + " |"
-    )
-    best = min(results[s]["lifkit run (100 ms, 1 neuron)"]["best_s"] for s in states)
-    ok = "ok" if best < TARGET_S else "MISSED"
-    above = ", ".join(
-        f"{results[s]['lifkit run (100 ms, 1 neuron)']['best_s'] - results[s][NUMPY]['best_s']:.3f}"
-        f" s ({s})"
-        for s in states
-    )
-    lines += [
-        "",
-        f"Target: under {TARGET_S} s with a warm cache — best {best:.3f} s: {ok}. The run's "
-        f"cost above the `import numpy` floor (best minus best, less sensitive to the "
-        f"machine's load): {above}.",
-        "",
-        "Heavy modules imported by the run: "
-        + (", ".join(heavy) if heavy else "none (numba, scipy, matplotlib, pandas all lazy)")
-        + ".",
-        "",
-        "*as configured*: this environment "
-        f"(PYTHONDONTWRITEBYTECODE={meta['environment']['PYTHONDONTWRITEBYTECODE']}), so "
-        "lifkit's modules, which have no bytecode in the editable tree, are compiled from "
-        "source by every process. *bytecode cached*: bytecode in a private "
-        "PYTHONPYCACHEPREFIX, filled by the warm-up run. The cold first run of *bytecode "
-        "cached* starts with an empty prefix, so numpy and the standard library are "
-        "compiled from source too. The kernel cache plays no part: the run is below the "
-        "JIT threshold.",
-    ]
-    if shim_row:
-        lines += [
-            "",
-            f"Through `{shim_row['command']}` on PATH (a shim, bytecode cached): "
-            f"{shim_row['best_s']:.3f} s ({shim_row['median_s']:.3f}).",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
+if __name__ == "__main__" and not _common.child_main(CHILDREN):
     main()

@@ -160,6 +160,7 @@ def simulate(
             "variables", sorted(unknown), f"{type(model).__name__} records {list(plan.variables)}"
         )
     steps = _chunk_steps(chunk_steps, grid.n_steps, n_neurons)
+    first = max(1, steps // 8)
     updates = grid.n_steps * (plan.updates_per_step or n_neurons)
     use_jit = updates >= config.JIT_MIN_UPDATES if jit is None else jit
     kernel = _kernel(plan.kernel, use_jit, threads)
@@ -188,7 +189,8 @@ def simulate(
             progress_reporter(progress, grid.n_steps, "run") as report,
         ):
             while done < grid.n_steps and not stop.requested:
-                k1 = min(grid.n_steps, done + steps)
+                # A short first chunk sizes the spike buffers: an overflow re-runs little.
+                k1 = min(grid.n_steps, done + (steps if done or chunk_steps else first))
                 runner.run(done, k1)
                 done = k1
                 sink.checkpoint(done)
@@ -259,13 +261,14 @@ class _Runner:
         self.slot[recorded] = np.arange(recorded.size)
         self.n_recorded = recorded.size
         self.n_blocks = -(-n // config.BLOCK_NEURONS)
+        self.rate_hz = config.EXPECTED_RATE_HZ  # what the spike buffers are sized for
         self.capacity = 0
 
     def run(self, k0: int, k1: int) -> None:
         """Advance the state over steps [k0, k1), growing the spike buffers if needed."""
         grid = self.plan.grid
-        expected = config.BLOCK_NEURONS * (k1 - k0) * grid.dt * 1e-3 * config.EXPECTED_RATE_HZ
-        self.capacity = max(self.capacity, 16, int(expected))
+        expected = config.BLOCK_NEURONS * (k1 - k0) * grid.dt * 1e-3 * self.rate_hz
+        self.capacity = max(16, int(expected))
         first, stop = -(-k0 // self.stride), -(-k1 // self.stride)
         traces = np.full((len(self.plan.variables), stop - first, self.n_recorded), np.nan)
         recorder = buffers.Recorder(self.slot, self.stride, first, traces)
@@ -295,6 +298,7 @@ class _Runner:
                 array[:] = copy
             if status == buffers.SPIKE_BUFFER_FULL:
                 self.capacity *= 2
+                self.rate_hz *= 2.0  # and for the chunks to come
             elif self.plan.grow is not None:  # the plan's state is too small (a spike queue)
                 self.state = self.plan.grow(self.state)
                 saved = tuple(a.copy() for a in self.state)

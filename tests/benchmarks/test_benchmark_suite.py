@@ -1,0 +1,35 @@
+"""The benchmark suite runs end to end at tiny sizes (lifkit and the C loop; no peers).
+
+Checks that the scripts work and the report holds every workload; no timing is asserted.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SUITE = Path(__file__).resolve().parents[2] / "benchmarks" / "suite.py"
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="the C reference loop needs a compiler")
+def test_tiny_suite_writes_a_report_with_every_workload(tmp_path):
+    env = {**os.environ, "LIFKIT_BENCH_CACHE": str(tmp_path / "cache")}
+    args = [sys.executable, str(SUITE), "--tiny", "--no-peers", "--out", str(tmp_path)]
+    subprocess.run(args, check=True, capture_output=True, env=env, timeout=120)
+
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert set(report["sections"]) == {"single", "fi", "population", "adex", "cuba"}
+    assert not any(
+        "error" in r for s in report["sections"].values() for r in s.get("engines", {}).values()
+    )
+    population = report["sections"]["population"]["rows"][0]["engines"]
+    lifkit, c_loop = population["lifkit (1 thr)"], population["C loop (1 thr)"]
+    assert (lifkit["spikes"], lifkit["checksum"]) == (c_loop["spikes"], c_loop["checksum"])
+    assert report["summary"][0]["lifkit"] > 0
+    markdown = (tmp_path / "report.md").read_text()
+    assert markdown.startswith("# lifkit benchmark report")
+    assert "load average" in markdown and "## Targets" in markdown
