@@ -9,6 +9,7 @@
 from types import ModuleType
 
 from . import theory
+from ._version import __version__
 from .engine.record import Record
 from .engine.simulate import simulate
 from .errors import ExperimentError, Interrupted, LifkitError, ParameterError
@@ -73,6 +74,7 @@ __all__ = [
     "SweepResult",
     "TimedArray",
     "WhiteNoise",
+    "__version__",
     "load_experiment",
     "open_recording",
     "simulate",

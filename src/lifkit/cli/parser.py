@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
+from .._version import __version__
 from ..experiment import MODEL_TYPES, RUN_KEYS, STIMULUS_TYPES
 from .errors import CommandError
 
@@ -132,7 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     """
     raw = argparse.RawDescriptionHelpFormatter
     parser = _Parser(prog="lifkit", description=DESCRIPTION, epilog=EXAMPLES, formatter_class=raw)
-    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"lifkit {__version__}",
+        help="show the version and exit",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
@@ -208,13 +214,3 @@ def build_parser() -> argparse.ArgumentParser:
     defaults.add_argument("model", metavar="MODEL", help=f"one of {', '.join(MODEL_TYPES)}")
     defaults.add_argument("--preset", metavar="NAME", help="print only this preset")
     return parser
-
-
-class _Version(argparse.Action):
-    """Prints the installed version; looked up only when asked (importlib.metadata is slow)."""
-
-    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
-        from importlib.metadata import version
-
-        print(f"lifkit {version('lifkit')}")
-        parser.exit()

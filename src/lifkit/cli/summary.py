@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from importlib.metadata import version
 from typing import Any
 
 import numpy as np
 
 from .. import theory
+from .._version import __version__
 from ..experiment import Experiment
 from ..models import LIF
 from ..models._params import ParameterRecord
@@ -35,7 +35,7 @@ def summarize(experiment: Experiment, result: Result) -> dict[str, Any]:
         "experiment": experiment.name,
         "description": experiment.description,
         "source": None if experiment.source is None else experiment.source.path,
-        "lifkit_version": version("lifkit"),
+        "lifkit_version": __version__,
         "model": {"type": type(model).__name__, "parameters": model_parameters(model)},
         "stimulus": _stimulus_description(experiment),
         "projections": _projections_description(experiment),

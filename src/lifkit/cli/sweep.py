@@ -6,12 +6,12 @@ import csv
 import json
 import re
 from collections.abc import Sequence
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .._version import __version__
 from ..errors import ExperimentError, Interrupted, ParameterError
 from ..experiment import load_experiment
 from ..sweeps import SweepResult, sweep
@@ -128,7 +128,7 @@ def sweep_to_directory(
     summary = {
         "experiment": experiment.name,
         "source": str(path),
-        "lifkit_version": version("lifkit"),
+        "lifkit_version": __version__,
         "model": {
             "type": type(experiment.model).__name__,
             "parameters": model_parameters(experiment.model),

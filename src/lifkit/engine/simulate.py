@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 from importlib import import_module
 from os import PathLike
 from typing import Any, overload
@@ -147,7 +147,7 @@ def simulate(
     )
     record = Record() if record is None else record
     recorded = record.indices(n_neurons)
-    seed = secrets.randbits(63) if seed is None else _check_seed(seed)
+    seed = resolve_seed(seed)
     check_progress(progress)
     neuron_offset = _check_offset(neuron_offset)
     if projections:
@@ -353,7 +353,14 @@ def _chunk_steps(chunk_steps: int | None, n_steps: int, n_neurons: int) -> int:
     return chunk_steps
 
 
-def _check_seed(seed: Any) -> int:
+def resolve_seed(seed: Any) -> int:
+    """``seed`` checked, or a fresh random one (63 bits from the OS) when it is None.
+
+    >>> resolve_seed(7), 0 <= resolve_seed(None) < 2**63
+    (7, True)
+    """
+    if seed is None:
+        return int.from_bytes(os.urandom(8), "little") >> 1
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ParameterError("seed", seed, "must be a non-negative integer or None")
     return int(seed)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,7 +10,7 @@ import numpy as np
 from ..engine import config
 from ..engine.progress import StopRequest, check_progress, progress_reporter, stop_between_chunks
 from ..engine.record import Record
-from ..engine.simulate import _check_seed, _grid, simulate
+from ..engine.simulate import _grid, resolve_seed, simulate
 from ..errors import Interrupted, ParameterError
 from .chunks import ChunkOutput, ChunkTask, chunk_bounds, merge_spikes, run_chunk, split_record
 from .grid import Grid
@@ -77,7 +76,7 @@ def sweep(
     """
     parsed = Grid.parse(model, stimulus, grid)
     time_grid = _grid(duration, dt)
-    seed = secrets.randbits(63) if seed is None else _check_seed(seed)
+    seed = resolve_seed(seed)
     check_progress(progress)
     record = _sweep_record(record, parsed.n_points)
     if workers is not None and scheduler is not None:
