@@ -19,14 +19,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ._params import Field, ParameterRecord, as_parameter, require
-from .lif import _one_of, membrane_from_any
+from .lif import MEMBRANE_EQUIVALENT, MembraneAliases, _one_of, membrane_from_any
 
-MEMBRANE = ("tau_m", "R", "C_m", "g_L")
-#: The parameters given in several equivalent ways: two of the membrane's, one rest name.
-MEMBRANE_EQUIVALENT: tuple[tuple[tuple[str, ...], int], ...] = (
-    (MEMBRANE, 2),
-    (("v_rest", "E_L"), 1),
-)
 #: The Soroush report's adaptive neuron (seed 003) without its threshold: the LIF set
 #: (g_L = 10 nS, tau_m = 10 ms, E_L = V_reset = -75 mV, V_init = -65 mV, t_ref = 2 ms)
 #: with a = 6 nS, b = 10 pA, w_init = 0; tau_w chosen as AdaptiveLIF's docstring explains.
@@ -63,47 +57,6 @@ def adaptive_fields(*threshold: Field) -> tuple[Field, ...]:
         Field("v_init", "voltage", "membrane potential at t = 0"),
         Field("w_init", "current", "adaptation current at t = 0"),
     )
-
-
-class MembraneAliases:
-    """The C_m/g_L/E_L view of a record stored as tau_m, R and v_rest.
-
-    >>> alif = AdaptiveLIF.preset("soroush")
-    >>> float(alif.C_m), float(alif.g_L), float(alif.E_L)  # nF, µS, mV
-    (0.1, 0.01, -75.0)
-    """
-
-    __slots__ = ()
-    tau_m: np.ndarray
-    R: np.ndarray
-    v_rest: np.ndarray
-
-    @property
-    def C_m(self) -> np.ndarray:
-        """Membrane capacitance tau_m / R in nF.
-
-        >>> float(AdaptiveLIF.preset("soroush").C_m)  # 10 ms / 100 MΩ
-        0.1
-        """
-        return self.tau_m / self.R
-
-    @property
-    def g_L(self) -> np.ndarray:
-        """Leak conductance 1 / R in µS.
-
-        >>> float(AdaptiveLIF.preset("soroush").g_L)  # 10 nS
-        0.01
-        """
-        return 1.0 / self.R
-
-    @property
-    def E_L(self) -> np.ndarray:
-        """Alias of v_rest in mV.
-
-        >>> float(AdaptiveLIF.preset("soroush").E_L)
-        -75.0
-        """
-        return self.v_rest
 
 
 def adaptive_values(fields: tuple[Field, ...], **given: Any) -> dict[str, np.ndarray]:

@@ -22,14 +22,8 @@ import numpy as np
 from ..errors import ParameterError
 from ..stimuli import Step
 from ._params import Field, ParameterRecord, require
-from .adaptive import (
-    MEMBRANE_EQUIVALENT,
-    SOROUSH_ADAPTATION,
-    MembraneAliases,
-    adaptive_fields,
-    adaptive_values,
-)
-from .lif import _one_of
+from .adaptive import SOROUSH_ADAPTATION, adaptive_fields, adaptive_values
+from .lif import MEMBRANE_EQUIVALENT, MembraneAliases, _one_of
 
 #: The step current (nA) of each firing pattern of Naud et al. (2008), Table 1.
 PATTERN_CURRENTS: dict[str, float] = {

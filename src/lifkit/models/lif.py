@@ -18,10 +18,56 @@ import numpy as np
 from ..errors import ParameterError
 from ._params import Field, ParameterRecord, as_parameter, require
 
-_MEMBRANE = ("tau_m", "R", "C_m", "g_L")
+MEMBRANE = ("tau_m", "R", "C_m", "g_L")
+#: The parameters given in several equivalent ways: two of the membrane's, one rest name.
+MEMBRANE_EQUIVALENT: tuple[tuple[tuple[str, ...], int], ...] = (
+    (MEMBRANE, 2),
+    (("v_rest", "E_L"), 1),
+)
 
 
-class LIF(ParameterRecord):
+class MembraneAliases:
+    """The C_m/g_L/E_L view of a record stored as tau_m, R and v_rest.
+
+    >>> lif = LIF.preset("soroush")
+    >>> float(lif.C_m), float(lif.g_L), float(lif.E_L)  # nF, µS, mV
+    (0.1, 0.01, -75.0)
+    """
+
+    __slots__ = ()
+    tau_m: np.ndarray
+    R: np.ndarray
+    v_rest: np.ndarray
+
+    @property
+    def C_m(self) -> np.ndarray:
+        """Membrane capacitance tau_m / R in nF.
+
+        >>> float(LIF.preset("soroush").C_m)  # 10 ms / 100 MΩ
+        0.1
+        """
+        return self.tau_m / self.R
+
+    @property
+    def g_L(self) -> np.ndarray:
+        """Leak conductance 1 / R in µS.
+
+        >>> float(LIF.preset("soroush").g_L)  # 10 nS
+        0.01
+        """
+        return 1.0 / self.R
+
+    @property
+    def E_L(self) -> np.ndarray:
+        """Alias of v_rest in mV.
+
+        >>> float(LIF.preset("soroush").E_L)
+        -75.0
+        """
+        return self.v_rest
+
+
+class LIF(MembraneAliases, ParameterRecord):
     """Leaky integrate-and-fire parameters; every value may be a per-neuron array.
 
     Give the membrane by exactly two of ``tau_m`` (ms), ``R`` (MΩ), ``C_m`` (nF) and
@@ -46,10 +92,7 @@ class LIF(ParameterRecord):
         Field("t_ref", "time", "absolute refractory period (v held at v_reset)"),
         Field("v_init", "voltage", "membrane potential at t = 0"),
     )
-    EQUIVALENT: ClassVar[tuple[tuple[tuple[str, ...], int], ...]] = (
-        (_MEMBRANE, 2),
-        (("v_rest", "E_L"), 1),
-    )
+    EQUIVALENT: ClassVar[tuple[tuple[tuple[str, ...], int], ...]] = MEMBRANE_EQUIVALENT
     REDUNDANT: ClassVar[frozenset[frozenset[str]]] = frozenset({frozenset({"R", "g_L"})})
     PRESETS: ClassVar[dict[str, dict[str, Any]]] = {
         # Orhan (2012): drive given in mV with R = 1, v_r = 0, v_th = 15 mV, tau_m = 10 ms.
@@ -92,33 +135,6 @@ class LIF(ParameterRecord):
         )
         _validate_lif(values)
         self._set(values)
-
-    @property
-    def C_m(self) -> np.ndarray:
-        """Membrane capacitance tau_m / R in nF.
-
-        >>> float(LIF.preset("soroush").C_m)  # 10 ms / 100 MΩ
-        0.1
-        """
-        return self.tau_m / self.R
-
-    @property
-    def g_L(self) -> np.ndarray:
-        """Leak conductance 1 / R in µS.
-
-        >>> float(LIF.preset("neurodynex").g_L)  # 1 / 10 MΩ
-        0.1
-        """
-        return 1.0 / self.R
-
-    @property
-    def E_L(self) -> np.ndarray:
-        """Alias of v_rest in mV.
-
-        >>> float(LIF.preset("neurodynex").E_L)
-        -70.0
-        """
-        return self.v_rest
 
     def rheobase_current(self) -> Any:
         """The minimal constant current that makes the neuron fire, (v_th - v_rest)/R in nA.
