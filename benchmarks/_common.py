@@ -247,6 +247,16 @@ def write_report(name: str, markdown: str, data: dict, out: Path = RESULTS) -> N
     (out / f"{name}.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
 
 
+def report_workload(name: str, peer: str | None, measure, markdown, threads=(1, 2)) -> None:
+    """A workload script's main: ``measure(engines)`` with every engine available (peers
+    from the interpreter ``peer``), then write and print its report ``name``."""
+    notes: list = []
+    section = measure(engines(peer_python(peer, notes), threads=threads, notes=notes))
+    text = markdown(section) + "".join(f"\n{note}\n" for note in notes)
+    write_report(name, text, section)
+    print(text)
+
+
 FAMILIES = {
     "brian2_runtime": "Brian2 runtime",
     "brian2_standalone": "Brian2 standalone",

@@ -268,17 +268,14 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--peer-python", help="interpreter with brian2 and/or nest")
     args = parser.parse_args(argv)
-    notes = []
-    section = measure(
-        _common.engines(_common.peer_python(args.peer_python, notes), notes=notes),
-        args.repeats,
-        int(args.neurons),
-        args.duration,
-        args.nest_duration,
+    _common.report_workload(
+        "adex_population",
+        args.peer_python,
+        lambda engines: measure(
+            engines, args.repeats, int(args.neurons), args.duration, args.nest_duration
+        ),
+        markdown,
     )
-    text = markdown(section) + "".join(f"\n{note}\n" for note in notes)
-    _common.write_report("adex_population", text, section)
-    print(text)
 
 
 if __name__ == "__main__" and not _common.child_main(CHILDREN):

@@ -191,13 +191,9 @@ def main(argv=None) -> None:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--peer-python", help="interpreter with brian2 and/or nest")
     args = parser.parse_args(argv)
-    notes = []
-    section = measure(
-        _common.engines(_common.peer_python(args.peer_python, notes), notes=notes), args.repeats
+    _common.report_workload(
+        "cuba", args.peer_python, lambda engines: measure(engines, args.repeats), markdown
     )
-    text = markdown(section) + "".join(f"\n{note}\n" for note in notes)
-    _common.write_report("cuba", text, section)
-    print(text)
 
 
 if __name__ == "__main__" and not _common.child_main(CHILDREN):

@@ -284,17 +284,14 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--peer-python", help="interpreter with brian2 and/or nest")
     args = parser.parse_args(argv)
-    notes = []
-    section = measure(
-        _common.engines(_common.peer_python(args.peer_python, notes), notes=notes),
-        [int(n) for n in args.sizes],
-        args.repeats,
-        args.seed,
-        args.steps,
+    _common.report_workload(
+        "population_throughput",
+        args.peer_python,
+        lambda engines: measure(
+            engines, [int(n) for n in args.sizes], args.repeats, args.seed, args.steps
+        ),
+        markdown,
     )
-    text = markdown(section) + "".join(f"\n{note}\n" for note in notes)
-    _common.write_report("population_throughput", text, section)
-    print(text)
 
 
 if __name__ == "__main__" and not _common.child_main(CHILDREN):

@@ -244,14 +244,13 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--peer-python", help="interpreter with brian2 and/or nest")
     args = parser.parse_args(argv)
-    notes = []
-    section = measure(
-        _common.engines(_common.peer_python(args.peer_python, notes), threads=(1,), notes=notes),
-        args.repeats,
+    _common.report_workload(
+        "single_neuron_cli",
+        args.peer_python,
+        lambda engines: measure(engines, args.repeats),
+        markdown,
+        threads=(1,),
     )
-    text = markdown(section) + "".join(f"\n{note}\n" for note in notes)
-    _common.write_report("single_neuron_cli", text, section)
-    print(text)
 
 
 if __name__ == "__main__" and not _common.child_main(CHILDREN):
