@@ -5,8 +5,10 @@ v_rest -70 mV, v_reset -65 mV, v_th -50 mV, t_ref 2 ms), 1000 constant currents 
 spaced over 0-5 nA, 500 ms at dt 0.1 ms. Every engine runs it as one population of 1000
 neurons, neuron i driven by current i:
 
-* lifkit: ``lk.analysis.fi_curve`` after a warm-up call (compiling or loading the kernel);
-  exact integration, spikes at their exact times;
+* lifkit: ``lk.analysis.fi_curve`` after a warm-up call. The neurons are noise-free
+  under constant current and not recorded, so lifkit computes their exact spike times in
+  closed form (t_n = t_1 + (n - 1) P, see ``lifkit.engine.closed_form``) instead of
+  stepping them, and never loads numba;
 * Brian2 (runtime; C++ standalone): ``dv/dt = (-(v - v_rest) + R I)/tau_m`` with
   ``method="exact"``, a per-neuron ``I``, a SpikeMonitor;
 * NEST: ``iaf_psc_delta`` (exact integration; C_m = tau_m/R = 800 pF) with per-neuron

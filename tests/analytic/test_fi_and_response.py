@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 
 import lifkit as lk
-from lifkit.analysis import fi, fi_curve, measure_frequency_response, rheobase_by_bisection
+from lifkit.analysis import (
+    fi,
+    fi_curve,
+    measure_frequency_response,
+    rheobase_by_bisection,
+    spike_trains,
+    spikes,
+)
 from lifkit.errors import ParameterError
 from lifkit.theory import firing_rate, rheobase, subthreshold_response
 
@@ -46,6 +53,18 @@ def test_fi_curve_is_one_population_run(monkeypatch):
     monkeypatch.setattr(fi, "simulate", counting)
     curve = fi_curve(NEURODYNEX, np.linspace(1.0, 5.0, 9), duration=100.0)
     assert calls == [9] and curve.rates.shape == (9,)
+
+
+def test_fi_curve_rates_are_the_per_train_statistics_of_its_run():
+    # An adapting model: irregular trains, so mean ISI and count rate both matter.
+    model = lk.AdEx.preset("brette_gerstner_2005")
+    currents = np.linspace(0.0, 1.5, 12)
+    curve = fi_curve(model, currents, duration=300.0, start=40.0)
+    run = lk.simulate(model, lk.Constant(currents), duration=300.0, record=lk.Record(neurons=()))
+    trains = [t[t >= 40.0] for t in spike_trains(run)]
+    assert np.count_nonzero(np.isnan(curve.isi_rates)) not in (0, currents.size)
+    np.testing.assert_array_equal(curve.rates, spikes.firing_rate(trains, start=40.0, stop=300.0))
+    np.testing.assert_allclose(curve.isi_rates, spikes.isi_rate(trains), rtol=1e-12)
 
 
 def test_fi_curve_start_drops_the_onset_and_strings_are_read_as_drives():

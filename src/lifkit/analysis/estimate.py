@@ -42,8 +42,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.signal import lfilter
-from scipy.special import log_ndtr
 
 from ..errors import ParameterError
 from ..models import LIF
@@ -357,6 +355,8 @@ class _Trace:
         # the free solution from 0 at t = 0: F[k] = d F[k-1] + (1 - d) w[k-1], F = v_rest
         # F1 + R FI with F1 = 1 - d^k and FI the same filter applied to the current
         f1 = -np.expm1(-k * dt / tau)
+        from scipy.signal import lfilter  # scipy only when fitting: it takes a second to load
+
         fi = lfilter([0.0, 1.0 - d], [1.0, -d], self.current)
         free = v_rest * f1 + R * fi
         n_seg = self.starts.size
@@ -546,6 +546,8 @@ def _threshold_posterior(
     x = (grid - low[:, None]) / scale[:, None]
     y = (grid - high[:, None]) / scale[:, None]
     # log P(low_n < v_th <= high_n) for each spike, computed in the far tails too
+    from scipy.special import log_ndtr
+
     flip = y > 0
     upper = log_ndtr(np.where(flip, -y, x))
     lower = log_ndtr(np.where(flip, -x, y))

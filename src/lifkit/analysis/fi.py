@@ -18,7 +18,6 @@ from ..errors import ParameterError
 from ..stimuli import Constant, Sinusoid, Step
 from ..stimuli.base import Stimulus, per_neuron
 from ..units import current_from, to_base
-from .spikes import firing_rate, isi_rate, spike_trains
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,15 +101,34 @@ def fi_curve(
         seed=seed,
         threads=threads,
     )
-    trains = [t[t >= begin] for t in spike_trains(result)]
+    rates, isi_rates = _rates(result, begin, total)
     return FICurve(
         currents=values,
-        rates=firing_rate(trains, start=begin, stop=total),
-        isi_rates=isi_rate(trains),
+        rates=rates,
+        isi_rates=isi_rates,
         start=begin,
         duration=total,
         model=model,
     )
+
+
+def _rates(result: Any, start: float, stop: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each neuron's spike count rate in [start, stop) and its ``1000 / mean(ISI)``, Hz.
+
+    The mean interval of a train t_1 < ... < t_n is (t_n - t_1) / (n - 1); computed for
+    all neurons at once.
+    """
+    keep = result.spike_times >= start
+    neurons, times = result.spike_neurons[keep], result.spike_times[keep]
+    counts = np.bincount(neurons, minlength=result.n_neurons)
+    first = np.full(result.n_neurons, np.inf)
+    last = np.full(result.n_neurons, -np.inf)
+    np.minimum.at(first, neurons, times)
+    np.maximum.at(last, neurons, times)
+    several = counts >= 2
+    isi_rates = np.full(result.n_neurons, np.nan)
+    isi_rates[several] = 1000.0 * (counts[several] - 1) / (last - first)[several]
+    return 1000.0 * counts / (stop - start), isi_rates
 
 
 @dataclass(frozen=True, eq=False)

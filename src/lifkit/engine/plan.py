@@ -20,6 +20,7 @@ from ._kernels.adex import ARG_PEAK_MAX, AdExParams
 from ._kernels.alif import ALIFParams
 from ._kernels.inputs import Drive
 from ._kernels.lif import LIFParams
+from .closed_form import ClosedFormSpikes
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,11 @@ class Plan:
     #: Enlarges the state when the kernel reports a full buffer of it (a spike queue).
     grow: Callable[[tuple[np.ndarray, ...]], tuple[np.ndarray, ...]] | None = None
     #: The kernel's work per step in neuron updates, when not n_neurons (a synaptic run
-    #: also draws its Poisson sources and delivers its events).
+    #: also draws its Poisson sources and delivers its events; neurons solved in closed
+    #: form cost none).
     updates_per_step: int | None = None
+    #: The spikes of the neurons the kernel skips (see :mod:`.closed_form`).
+    closed_form: ClosedFormSpikes | None = None
 
 
 def make_plan(model: Any, stimulus: Stimulus, grid: TimeGrid, n_neurons: int) -> Plan:
@@ -83,6 +87,7 @@ def lif_plan(model: LIF, stimulus: Stimulus, grid: TimeGrid, n_neurons: int) -> 
         decay=decay,
         sigma=sigma,
         noise_sd=sigma * np.sqrt(0.5 * (1.0 - decay * decay)),
+        closed_form=np.zeros(n_neurons, dtype=bool),
     )
     state = (values["v_init"] - values["v_rest"], np.full(n_neurons, -np.inf))
     return Plan(grid, params, drive, state, ("v", "I"), "lif", n_neurons)

@@ -18,6 +18,7 @@ from ..units import to_base
 from . import config
 from ._kernels import buffers
 from ._kernels.rng import seed_key
+from .closed_form import with_closed_form
 from .network import check_projections, implied_neurons, synaptic_plan
 from .plan import Plan, make_plan, planner_for
 from .progress import check_progress, progress_reporter, stop_between_chunks
@@ -153,7 +154,7 @@ def simulate(
     if projections:
         plan = synaptic_plan(model, stimulus, grid, n_neurons, projections, seed)
     else:
-        plan = make_plan(model, stimulus, grid, n_neurons)
+        plan = with_closed_form(make_plan(model, stimulus, grid, n_neurons), recorded)
     unknown = set(record.variables) - set(plan.variables)
     if unknown:
         raise ParameterError(
@@ -161,7 +162,8 @@ def simulate(
         )
     steps = _chunk_steps(chunk_steps, grid.n_steps, n_neurons)
     first = max(1, steps // 8)
-    updates = grid.n_steps * (plan.updates_per_step or n_neurons)
+    per_step = n_neurons if plan.updates_per_step is None else plan.updates_per_step
+    updates = grid.n_steps * per_step
     use_jit = updates >= config.JIT_MIN_UPDATES if jit is None else jit
     kernel = _kernel(plan.kernel, use_jit, threads)
     if out is None:
@@ -265,13 +267,23 @@ class _Runner:
         self.capacity = 0
 
     def run(self, k0: int, k1: int) -> None:
-        """Advance the state over steps [k0, k1), growing the spike buffers if needed."""
+        """Advance the state over steps [k0, k1) and hand the chunk to the sink."""
+        first, stop = -(-k0 // self.stride), -(-k1 // self.stride)
+        traces = np.full((len(self.plan.variables), stop - first, self.n_recorded), np.nan)
+        neurons, times = self._closed_form_spikes(k0, k1)
+        if self.plan.updates_per_step != 0:  # some neurons need the kernel's steps
+            recorder = buffers.Recorder(self.slot, self.stride, first, traces)
+            stepped_neurons, stepped_times = self._step(k0, k1, recorder)
+            neurons = np.concatenate((stepped_neurons, neurons))
+            times = np.concatenate((stepped_times, times))
+        self.sink.add(first, traces, neurons, times)
+
+    def _step(self, k0: int, k1: int, recorder: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Run the kernel over steps [k0, k1), growing the spike buffers if needed;
+        returns its spikes (neurons, times)."""
         grid = self.plan.grid
         expected = config.BLOCK_NEURONS * (k1 - k0) * grid.dt * 1e-3 * self.rate_hz
         self.capacity = max(16, int(expected))
-        first, stop = -(-k0 // self.stride), -(-k1 // self.stride)
-        traces = np.full((len(self.plan.variables), stop - first, self.n_recorded), np.nan)
-        recorder = buffers.Recorder(self.slot, self.stride, first, traces)
         saved = tuple(a.copy() for a in self.state)
         while True:
             spikes = buffers.SpikeBuffer(
@@ -305,7 +317,15 @@ class _Runner:
             else:
                 raise RuntimeError(f"kernel {self.plan.kernel} returned status {status}")
         kept = np.arange(self.capacity) < spikes.stored[:, None]
-        self.sink.add(first, traces, spikes.neuron[kept], spikes.time[kept])
+        return spikes.neuron[kept], spikes.time[kept]
+
+    def _closed_form_spikes(self, k0: int, k1: int) -> tuple[np.ndarray, np.ndarray]:
+        """The spikes in steps [k0, k1) of the neurons the kernel skips."""
+        trains = self.plan.closed_form
+        if trains is None:
+            return np.empty(0, np.int64), np.empty(0)
+        dt = self.plan.grid.dt
+        return trains.spikes(k0 * dt, k1 * dt)
 
 
 def _state_dtype(array: Any) -> Any:

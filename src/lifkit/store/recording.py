@@ -99,7 +99,7 @@ class Recording:
     ([3, 7], [6.931, 13.863, 20.794, 27.726, 34.657, 41.589, 48.52])
     >>> neurons, times = recording.spikes(10.0, 20.0)  # 10 ms <= time < 20 ms
     >>> neurons.tolist(), times.round(3).tolist()
-    ([1, 0], [13.863, 13.863])
+    ([0, 1], [13.863, 13.863])
     >>> recording.trace("v", 1).shape, recording.load().v.shape
     ((500,), (500, 1))
     """

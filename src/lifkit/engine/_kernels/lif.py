@@ -33,6 +33,7 @@ class LIFParams(NamedTuple):
     decay: np.ndarray  # exp(-dt/tau)
     sigma: np.ndarray  # white-noise intensity, mV (Brunel convention)
     noise_sd: np.ndarray  # sigma * sqrt((1 - decay**2) / 2): OU increment SD over one dt
+    closed_form: np.ndarray  # bool: the neuron's spikes are computed without steps (skip it)
 
 
 def advance(x0, a, b, tau, h, decay):
@@ -105,6 +106,8 @@ def run_neurons(
     has_sampled = drive.sampled.shape[0] > 0
     constant_drive = n_waves == 0 and not has_sampled
     for i in range(i0, i1):
+        if p.closed_form[i]:
+            continue
         tau = p.tau[i]
         v_rest = p.v_rest[i]
         theta = p.v_th[i] - v_rest
