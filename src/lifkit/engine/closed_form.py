@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
+
+from ._kernels.lif import LIFParams
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -118,10 +120,11 @@ def with_closed_form(plan: Plan, recorded: np.ndarray) -> Plan:
     >>> solved.closed_form.neurons.tolist(), solved.updates_per_step
     ([1, 2], 1)
     """
-    p, drive = plan.params, plan.drive
+    drive = plan.drive
     constant = drive.gain.shape[0] == 0 and drive.sampled.shape[0] == 0
     if plan.kernel != "lif" or not constant:
         return plan
+    p = cast(LIFParams, plan.params)
     solved = p.sigma == 0.0
     solved[recorded] = False
     if not solved.any():
