@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from .engine.record import Record
 from .engine.simulate import simulate
@@ -36,6 +36,7 @@ from .models import LIF, AdaptiveLIF, AdEx
 from .models._params import ParameterRecord
 from .results import Result
 from .stimuli import Constant, GaussianSteps, Ramp, Sinusoid, Step, Stimulus, TimedArray, WhiteNoise
+from .store import Recording
 from .synapses import (
     AlphaSynapse,
     BiexponentialSynapse,
@@ -258,13 +259,27 @@ class Experiment:
         ...
         lifkit.errors.ExperimentError: bad.toml:10: [run] dt = -0.1: must be a finite time step...
         """
+        return cast(Result, self._simulate(progress=progress))
+
+    def stream(self, out: str | Path, *, progress: Any = None) -> Recording:
+        """Simulate, streaming the recording to the folder ``out`` as the run goes (see
+        :func:`lifkit.simulate`); bad run options raise as in :meth:`run`.
+
+        >>> import tempfile
+        >>> experiment = load_experiment("examples/orhan_fig1_constant.toml")
+        >>> experiment.stream(tempfile.mkdtemp() + "/run.zarr").counts.tolist()
+        [7]
+        """
+        return cast(Recording, self._simulate(progress=progress, out=out))
+
+    def _simulate(self, **options: Any) -> Result | Recording:
         try:
             return simulate(
                 self.model,
                 self.stimulus,
                 record=self.record,
-                progress=progress,
                 projections=self.projections,
+                **options,
                 **self.run_options,
             )
         except ParameterError as err:

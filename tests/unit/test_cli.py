@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import lifkit as lk
 from lifkit.cli import main
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -145,6 +146,50 @@ def test_population_run_writes_columns_per_recorded_neuron(tmp_path):
     assert summary["analytic"]["period_ms"] == pytest.approx(periods, abs=1e-12)
 
 
+def test_streamed_run_records_what_the_in_memory_run_writes(tmp_path):
+    experiment = tmp_path / "population.toml"
+    text = GOOD.replace('amplitude = "20 mV"', "amplitude = [16.0, 20.0, 30.0]")
+    experiment.write_text(text + "[record]\nneurons = [0, 2]\n", encoding="utf-8")
+    memory, streamed = tmp_path / "memory", tmp_path / "streamed"
+    assert main(["run", str(experiment), "--out", str(memory), "--no-figure"]) == 0
+    assert main(["run", str(experiment), "--out", str(streamed), "--stream"]) == 0
+    assert sorted(p.name for p in streamed.iterdir()) == ["recording.zarr", "summary.json"]
+    recording = lk.open_recording(streamed / "recording.zarr")
+    _, rows = _read_csv(memory / "spikes.csv")
+    neurons, times = recording.spikes()
+    assert recording.complete and neurons.size == len(rows) > 0
+    np.testing.assert_array_equal(neurons, [int(row[0]) for row in rows])
+    np.testing.assert_array_equal(times, [float(row[1]) for row in rows])  # full precision
+    _, samples = _read_csv(memory / "traces.csv")
+    np.testing.assert_array_equal(recording.trace("v", 2), [float(row[3]) for row in samples])
+    in_memory, stream = (
+        json.loads((d / "summary.json").read_text("utf-8")) for d in (memory, streamed)
+    )
+    for key in (
+        "spike_count",
+        "rate_Hz",
+        "mean_isi_ms",
+        "complete",
+        "analytic",
+        "recorded_neurons",
+    ):
+        assert stream[key] == in_memory[key], key
+    assert stream["files"] == ["recording.zarr", "summary.json"]
+
+
+def test_streamed_run_keeps_a_non_empty_out_unless_force(tmp_path, capsys):
+    experiment = tmp_path / "good.toml"
+    experiment.write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("keep me", encoding="utf-8")
+    assert main(["run", str(experiment), "--out", str(out), "--stream"]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    assert main(["run", str(experiment), "--out", str(out), "--stream", "--force"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["recording.zarr", "summary.json"]
+
+
 BAD_INPUT = [
     # (old, new, the key the message must name)
     ('t_ref = "0 ms"', "tau = 10", "tau"),
@@ -157,11 +202,12 @@ BAD_INPUT = [
 ]
 
 
+@pytest.mark.parametrize("stream", [[], ["--stream"]])
 @pytest.mark.parametrize(("old", "new", "key"), BAD_INPUT)
-def test_bad_input_exits_2_with_one_line_and_no_output(old, new, key, tmp_path, capsys):
+def test_bad_input_exits_2_with_one_line_and_no_output(old, new, key, stream, tmp_path, capsys):
     experiment = tmp_path / "bad.toml"
     experiment.write_text(GOOD.replace(old, new), encoding="utf-8")
-    assert main(["run", str(experiment), "--out", str(tmp_path / "out")]) == 2
+    assert main(["run", str(experiment), "--out", str(tmp_path / "out"), *stream]) == 2
     captured = capsys.readouterr()
     lines = captured.err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("lifkit: error: ")

@@ -16,11 +16,13 @@ import time
 from collections.abc import Sequence
 
 from ..errors import LifkitError
+from ..results import Result
+from ..store import Recording
 from .defaults import format_defaults
 from .errors import CommandError
 from .parser import build_parser
 from .reproduce import reproduce_to_directory, terminal_progress
-from .run import run_to_directory
+from .run import run_to_directory, stream_to_directory
 from .sweep import sweep_to_directory
 
 __all__ = ["main"]
@@ -55,15 +57,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    result, files = run_to_directory(
-        args.experiment, args.out, figure=args.figure, force=args.force, progress=args.progress
-    )
+    result: Result | Recording
+    if args.stream:
+        result, files = stream_to_directory(
+            args.experiment, args.out, force=args.force, progress=args.progress
+        )
+    else:
+        result, files = run_to_directory(
+            args.experiment, args.out, figure=args.figure, force=args.force, progress=args.progress
+        )
     spikes, neurons = int(result.counts.sum()), result.n_neurons
     print(
         f"{args.out}: {', '.join(files)} ({spikes} spike{'s' * (spikes != 1)} from "
         f"{neurons} neuron{'s' * (neurons != 1)} in {result.duration:g} ms)"
     )
-    if args.figure and "figure.png" not in files:
+    if args.figure and not args.stream and "figure.png" not in files:
         print("no figure: record v and I of at least one neuron to plot them")
     if not result.complete:
         print(

@@ -31,6 +31,9 @@ Run a TOML experiment file and write into a new directory DIR:
                 neuron under a Constant current, the analytic period
   figure.png    v (threshold dashed) over I of the first recorded neuron
 DIR appears only when every file is complete; a non-empty DIR is replaced only with --force.
+With --stream, DIR gets recording.zarr instead of the CSVs and figure, written chunk by
+chunk as the run goes (memory stays flat however long the run): open it with
+lk.open_recording or xarray.open_zarr; a run killed part-way leaves it partial, saying so.
 
 The file uses the Python API's names (a key is a constructor keyword):
   # Orhan (2012) Figure 1: constant drive of 20 mV (R = 1 MΩ)
@@ -57,7 +60,8 @@ Values: numbers in base units or strings with units ("0.1 ms", "300 pA", "10 nS"
 RUN_EXAMPLES = """\
 examples:
   lifkit run examples/orhan_fig1_constant.toml --out fig1
-  lifkit run examples/neurodynex_sine.toml --out sine --no-figure --force"""
+  lifkit run examples/neurodynex_sine.toml --out sine --no-figure --force
+  lifkit run examples/orhan_fig2_gaussian.toml --out fig2 --stream"""
 
 SWEEP_DESCRIPTION = """\
 Run the experiment file's model and stimulus at every point of a grid (the outer product
@@ -154,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-figure", dest="figure", action="store_false", help="skip figure.png (and matplotlib)"
     )
     run.add_argument("--force", action="store_true", help="replace a non-empty DIR")
+    run.add_argument(
+        "--stream",
+        action="store_true",
+        help="stream spikes and traces to DIR/recording.zarr as the run goes",
+    )
     run.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,

@@ -13,11 +13,13 @@ from ..models import LIF
 from ..models._params import ParameterRecord
 from ..results import Result
 from ..stimuli import Constant
+from ..store import Recording
 from ..units import BASE_UNITS
 
 
-def summarize(experiment: Experiment, result: Result) -> dict[str, Any]:
-    """A JSON-ready description of ``result``: times in ms, rates in Hz, units named.
+def summarize(experiment: Experiment, result: Result | Recording) -> dict[str, Any]:
+    """A JSON-ready description of ``result`` (in memory or streamed): times in ms, rates
+    in Hz, units named.
 
     ``mean_isi_ms`` is null for a neuron with fewer than two spikes. For a LIF neuron under a
     :class:`~lifkit.Constant` current, ``analytic`` holds the period of
@@ -47,7 +49,7 @@ def summarize(experiment: Experiment, result: Result) -> dict[str, Any]:
         "recorded_neurons": result.recorded.tolist(),
         "spike_count": result.counts.tolist(),
         "rate_Hz": result.rates.tolist(),
-        "mean_isi_ms": [_mean_isi(result.spike_train(i)) for i in range(result.n_neurons)],
+        "mean_isi_ms": mean_isis(result),
     }
     stimulus = experiment.stimulus
     if isinstance(model, LIF) and isinstance(stimulus, Constant) and not experiment.projections:
@@ -84,8 +86,31 @@ def _projections_description(experiment: Experiment) -> Any:
     return [repr(p) for p in experiment.projections]
 
 
-def _mean_isi(spike_times: np.ndarray) -> float | None:
-    return float(np.mean(np.diff(spike_times))) if spike_times.size >= 2 else None
+def mean_isis(result: Result | Recording) -> list[float | None]:
+    """Each neuron's mean interspike interval (ms), None below two spikes.
+
+    The mean interval of t_1 < ... < t_n is (t_n - t_1) / (n - 1), so one pass over the
+    spikes (a streamed recording's chunk by chunk) finds them all.
+
+    >>> import lifkit as lk
+    >>> mean_isis(lk.simulate(lk.LIF.preset("orhan"), lk.Constant([10.0, 20.0]), duration=50))
+    [None, 13.862943611198904]
+    """
+    n = result.n_neurons
+    chunks = (
+        result.iter_spikes()
+        if isinstance(result, Recording)
+        else [(result.spike_neurons, result.spike_times)]
+    )
+    counts = np.zeros(n, dtype=np.int64)
+    first, last = np.full(n, np.inf), np.full(n, -np.inf)
+    for neurons, times in chunks:
+        counts += np.bincount(neurons, minlength=n)
+        np.minimum.at(first, neurons, times)
+        np.maximum.at(last, neurons, times)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = (last - first) / (counts - 1)
+    return [float(m) if c >= 2 else None for m, c in zip(means, counts, strict=True)]
 
 
 def _constant_input_theory(model: LIF, stimulus: Constant, n_neurons: int) -> dict[str, Any]:
