@@ -12,6 +12,7 @@ from .fi import (
 from .random_neurons import random_lif
 from .spikes import (
     adaptation_index,
+    counts_and_mean_isis,
     fano_factor,
     firing_rate,
     isi,
@@ -27,6 +28,7 @@ __all__ = [
     "LIFFit",
     "MeasuredResponse",
     "adaptation_index",
+    "counts_and_mean_isis",
     "fano_factor",
     "fi_curve",
     "firing_rate",

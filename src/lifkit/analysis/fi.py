@@ -18,6 +18,7 @@ from ..errors import ParameterError
 from ..stimuli import Constant, Sinusoid, Step
 from ..stimuli.base import Stimulus, per_neuron
 from ..units import current_from, to_base
+from .spikes import counts_and_mean_isis
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,22 +114,11 @@ def fi_curve(
 
 
 def _rates(result: Any, start: float, stop: float) -> tuple[np.ndarray, np.ndarray]:
-    """Each neuron's spike count rate in [start, stop) and its ``1000 / mean(ISI)``, Hz.
-
-    The mean interval of a train t_1 < ... < t_n is (t_n - t_1) / (n - 1); computed for
-    all neurons at once.
-    """
+    """Each neuron's spike count rate in [start, stop) and its ``1000 / mean(ISI)``, Hz."""
     keep = result.spike_times >= start
-    neurons, times = result.spike_neurons[keep], result.spike_times[keep]
-    counts = np.bincount(neurons, minlength=result.n_neurons)
-    first = np.full(result.n_neurons, np.inf)
-    last = np.full(result.n_neurons, -np.inf)
-    np.minimum.at(first, neurons, times)
-    np.maximum.at(last, neurons, times)
-    several = counts >= 2
-    isi_rates = np.full(result.n_neurons, np.nan)
-    isi_rates[several] = 1000.0 * (counts[several] - 1) / (last - first)[several]
-    return 1000.0 * counts / (stop - start), isi_rates
+    chunk = (result.spike_neurons[keep], result.spike_times[keep])
+    counts, mean_isis = counts_and_mean_isis([chunk], result.n_neurons)
+    return 1000.0 * counts / (stop - start), 1000.0 / mean_isis
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,7 +12,7 @@ A statistic that a train has too few spikes for is NaN. Times are in ms and rate
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,32 @@ def spike_trains(result: Result) -> list[np.ndarray]:
     order = np.argsort(result.spike_neurons, kind="stable")  # keeps time order per neuron
     bounds = np.cumsum(np.bincount(result.spike_neurons, minlength=result.n_neurons))[:-1]
     return np.split(result.spike_times[order], bounds)
+
+
+def counts_and_mean_isis(
+    chunks: Iterable[tuple[np.ndarray, np.ndarray]], n_neurons: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each neuron's spike count and mean interspike interval (ms; NaN below two spikes)
+    from a population's spikes given as (neurons, times) chunks, in one pass.
+
+    The mean interval of t_1 < ... < t_n is (t_n - t_1) / (n - 1), so the chunks may be
+    those of a streamed recording, read one after another.
+
+    >>> counts, means = counts_and_mean_isis([(np.array([0, 1, 0]), np.array([1.0, 2.0, 4.0])),
+    ...                                       (np.array([0]), np.array([9.0]))], n_neurons=3)
+    >>> counts.tolist(), means.tolist()  # neuron 0: 1, 4, 9 ms
+    ([3, 1, 0], [4.0, nan, nan])
+    """
+    counts = np.zeros(n_neurons, dtype=np.int64)
+    first, last = np.full(n_neurons, np.inf), np.full(n_neurons, -np.inf)
+    for neurons, times in chunks:
+        counts += np.bincount(neurons, minlength=n_neurons)
+        np.minimum.at(first, neurons, times)
+        np.maximum.at(last, neurons, times)
+    several = counts >= 2
+    means = np.full(n_neurons, np.nan)
+    means[several] = (last - first)[several] / (counts[several] - 1)
+    return counts, means
 
 
 def firing_rate(spikes: Any, *, start: float = 0.0, stop: float | None = None) -> Any:

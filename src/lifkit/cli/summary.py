@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import theory
 from .._version import __version__
+from ..analysis.spikes import counts_and_mean_isis
 from ..experiment import Experiment
 from ..models import LIF
 from ..models._params import ParameterRecord
@@ -87,30 +88,20 @@ def _projections_description(experiment: Experiment) -> Any:
 
 
 def mean_isis(result: Result | Recording) -> list[float | None]:
-    """Each neuron's mean interspike interval (ms), None below two spikes.
-
-    The mean interval of t_1 < ... < t_n is (t_n - t_1) / (n - 1), so one pass over the
-    spikes (a streamed recording's chunk by chunk) finds them all.
+    """Each neuron's mean interspike interval (ms), None below two spikes; one pass over
+    the spikes (a streamed recording's chunk by chunk).
 
     >>> import lifkit as lk
     >>> mean_isis(lk.simulate(lk.LIF.preset("orhan"), lk.Constant([10.0, 20.0]), duration=50))
     [None, 13.862943611198904]
     """
-    n = result.n_neurons
     chunks = (
         result.iter_spikes()
         if isinstance(result, Recording)
         else [(result.spike_neurons, result.spike_times)]
     )
-    counts = np.zeros(n, dtype=np.int64)
-    first, last = np.full(n, np.inf), np.full(n, -np.inf)
-    for neurons, times in chunks:
-        counts += np.bincount(neurons, minlength=n)
-        np.minimum.at(first, neurons, times)
-        np.maximum.at(last, neurons, times)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = (last - first) / (counts - 1)
-    return [float(m) if c >= 2 else None for m, c in zip(means, counts, strict=True)]
+    _, means = counts_and_mean_isis(chunks, result.n_neurons)
+    return [None if np.isnan(m) else float(m) for m in means]
 
 
 def _constant_input_theory(model: LIF, stimulus: Constant, n_neurons: int) -> dict[str, Any]:
