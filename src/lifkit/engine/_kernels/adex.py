@@ -104,84 +104,65 @@ class AdExParams(NamedTuple):
     sigma: np.ndarray  # white-noise intensity, mV (Brunel convention)
 
 
-def rhs(in_z, v, y, u, tau_m, tau_w, alpha, x_T, delta_t, z_peak):
-    """(dv/dt, dy/dt) with v = x (in_z False) or v = z (in_z True)."""
+def rhs(in_z, v, y, u, m):
+    """(dv/dt, dy/dt) with v = x (in_z False) or v = z (in_z True).
+
+    ``m`` holds (1/tau_m, 1/tau_w, alpha, x_T, Delta_T, 1/Delta_T, z_peak): reciprocals,
+    as a division would lengthen each stage's chain of dependent operations.
+    """
+    inv_tau_m, inv_tau_w, alpha, x_T, delta_t, inv_delta, z_peak = m
     if in_z:
         x = x_T - delta_t * math.log(max(v, z_peak))
-        return (v * (x + y - u) - delta_t) / (delta_t * tau_m), (alpha * x - y) / tau_w
-    e = math.exp(min((v - x_T) / delta_t, ARG_CAP))
-    return (delta_t * e - v - y + u) / tau_m, (alpha * v - y) / tau_w
+        return (v * (x + y - u) - delta_t) * (inv_delta * inv_tau_m), (alpha * x - y) * inv_tau_w
+    e = math.exp(min((v - x_T) * inv_delta, ARG_CAP))
+    return (delta_t * e - v - y + u) * inv_tau_m, (alpha * v - y) * inv_tau_w
 
 
-def dp5(in_z, v, y, h, c, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak):
-    """One Dormand-Prince step of length h from (v, y) under the drive c + d s.
+def dp5(in_z, v, y, h, c, d, m):
+    """One Dormand-Prince step of length h from (v, y) under the drive c + d s (``m`` as
+    in ``rhs``).
 
     Returns (v1, y1, error estimate of v, error estimate of y).
     """
-    k1v, k1y = rhs(in_z, v, y, c, tau_m, tau_w, alpha, x_T, delta_t, z_peak)
+    k1v, k1y = rhs(in_z, v, y, c, m)
     k2v, k2y = rhs(
         in_z,
         v + h * A21 * k1v,
         y + h * A21 * k1y,
         c + d * C2 * h,
-        tau_m,
-        tau_w,
-        alpha,
-        x_T,
-        delta_t,
-        z_peak,
+        m,
     )
     k3v, k3y = rhs(
         in_z,
         v + h * (A31 * k1v + A32 * k2v),
         y + h * (A31 * k1y + A32 * k2y),
         c + d * C3 * h,
-        tau_m,
-        tau_w,
-        alpha,
-        x_T,
-        delta_t,
-        z_peak,
+        m,
     )
     k4v, k4y = rhs(
         in_z,
         v + h * (A41 * k1v + A42 * k2v + A43 * k3v),
         y + h * (A41 * k1y + A42 * k2y + A43 * k3y),
         c + d * C4 * h,
-        tau_m,
-        tau_w,
-        alpha,
-        x_T,
-        delta_t,
-        z_peak,
+        m,
     )
     k5v, k5y = rhs(
         in_z,
         v + h * (A51 * k1v + A52 * k2v + A53 * k3v + A54 * k4v),
         y + h * (A51 * k1y + A52 * k2y + A53 * k3y + A54 * k4y),
         c + d * C5 * h,
-        tau_m,
-        tau_w,
-        alpha,
-        x_T,
-        delta_t,
-        z_peak,
+        m,
     )
     k6v, k6y = rhs(
         in_z,
         v + h * (A61 * k1v + A62 * k2v + A63 * k3v + A64 * k4v + A65 * k5v),
         y + h * (A61 * k1y + A62 * k2y + A63 * k3y + A64 * k4y + A65 * k5y),
         c + d * h,
-        tau_m,
-        tau_w,
-        alpha,
-        x_T,
-        delta_t,
-        z_peak,
+        m,
     )
     v1 = v + h * (B1 * k1v + B3 * k3v + B4 * k4v + B5 * k5v + B6 * k6v)
     y1 = y + h * (B1 * k1y + B3 * k3y + B4 * k4y + B5 * k5y + B6 * k6y)
-    k7v, k7y = rhs(in_z, v1, y1, c + d * h, tau_m, tau_w, alpha, x_T, delta_t, z_peak)
+    k7v, k7y = rhs(in_z, v1, y1, c + d * h, m)
     err_v = h * (E1 * k1v + E3 * k3v + E4 * k4v + E5 * k5v + E6 * k6v + E7 * k7v)
     err_y = h * (E1 * k1y + E3 * k3y + E4 * k4y + E5 * k5y + E6 * k6y + E7 * k7y)
     return v1, y1, err_v, err_y
@@ -245,6 +226,7 @@ def integrate(x, y, s, s_end, c, d, tau_m, tau_w, alpha, x_T, delta_t, arg_peak)
     Returns (x, y, s_stop, spiked): the state at s_stop, which is s_end or the cut.
     """
     z_peak = math.exp(-arg_peak)
+    m = (1.0 / tau_m, 1.0 / tau_w, alpha, x_T, delta_t, 1.0 / delta_t, z_peak)
     arg_z = min(Z_FORM_ARG, 0.5 * arg_peak)
     x_form_max = min(arg_z + 1.0, 0.5 * (arg_z + arg_peak))
     h = s_end - s
@@ -253,24 +235,18 @@ def integrate(x, y, s, s_end, c, d, tau_m, tau_w, alpha, x_T, delta_t, arg_peak)
         c_s = c + d * s
         if x >= x_T + arg_z * delta_t:
             z = math.exp(-(x - x_T) / delta_t)
-            z1, y1, err_v, err_y = dp5(
-                True, z, y, h, c_s, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak
-            )
+            z1, y1, err_v, err_y = dp5(True, z, y, h, c_s, d, m)
             tol_z = z_tolerance(x + y - c_s, tau_m, delta_t)
             err = max(abs(err_v) / tol_z, abs(err_y) / ATOL)
             if err <= 1.0 or h <= H_MIN:
                 if z1 <= z_peak:
-                    theta, y_cut = locate_cut(
-                        z, y, h, c_s, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak
-                    )
+                    theta, y_cut = locate_cut(z, y, h, z1, y1, c_s, d, m)
                     return x_T + arg_peak * delta_t, y_cut, s + theta, True
                 x = x_T - delta_t * math.log(z1)
                 y = y1
                 s = s_end if h >= s_end - s else s + h
         else:
-            x1, y1, err_v, err_y = dp5(
-                False, x, y, h, c_s, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak
-            )
+            x1, y1, err_v, err_y = dp5(False, x, y, h, c_s, d, m)
             if (x1 - x_T) / delta_t > x_form_max:  # too far up: retry shorter, then go to z
                 h = 0.5 * h
                 continue
@@ -298,13 +274,14 @@ def z_tolerance(gap, tau_m, delta_t):
     return tol
 
 
-def locate_cut(z, y, h, c, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak):
+def locate_cut(z, y, h, z_hi, y_hi, c, d, m):
     """(theta, y(theta)) with z(theta) = z_peak in (0, h], from the Dormand-Prince step of
-    each trial length (regula falsi with the Illinois modification)."""
+    each trial length (regula falsi with the Illinois modification); (z_hi, y_hi) is the
+    step of length h, which ends at or below z_peak."""
+    z_peak = m[6]
     lo = 0.0
     g_lo = z - z_peak
     hi = h
-    z_hi, y_hi, _, _ = dp5(True, z, y, h, c, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak)
     g_hi = z_hi - z_peak
     side = 0
     for _ in range(100):
@@ -313,7 +290,7 @@ def locate_cut(z, y, h, c, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak):
         theta = (lo * g_hi - hi * g_lo) / (g_hi - g_lo)
         if not (lo < theta < hi):
             theta = 0.5 * (lo + hi)
-        z_t, y_t, _, _ = dp5(True, z, y, theta, c, d, tau_m, tau_w, alpha, x_T, delta_t, z_peak)
+        z_t, y_t, _, _ = dp5(True, z, y, theta, c, d, m)
         if z_t > z_peak:
             lo = theta
             g_lo = z_t - z_peak
@@ -441,10 +418,10 @@ def drive_pass(k, inv_dt, drive, lo, hi, cs, es, ds):
         ds[j] = (es[j] - cs[j]) * inv_dt
 
 
-def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, x1s, y1s, todo, work):
+def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, work, todo):
     """The fast step of one block's neurons over the step starting at t0, kept at once
-    for noise-free neurons; todo[j] says what is left: 0 nothing, 1 the noise of a kept
-    fast step, 2 the whole step by ``advance``.
+    for noise-free neurons; todo[j] says what is left: 0 nothing, 1 the noise of the
+    fast step (x, y) = (work[10, j], work[11, j]), 2 the whole step by ``advance``.
 
     The step is classical RK4. The exponential term e1 = Delta_T e^{(x - x_T)/Delta_T}
     is taken at the start by exp_vec; at the later stages it is e1 exp_near(u), u the
@@ -452,10 +429,12 @@ def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, x1s, 
     changes that exponent by more than 1, its local error estimate (see FAST_TOL) is too
     large, it starts or would end above x_max, or the neuron is refractory.
 
-    Every array is the block's own view, indexed from 0; ``work`` (8 rows) holds the
-    stages. One loop per stage, without calls or branches (hence & rather than
-    ``and``): the compiler vectorises each, and the short loops keep the processor busy
-    where one long loop would wait on each neuron's chain of dependent operations.
+    Every array is the block's own view, indexed from 0; ``work`` (12 rows) holds the
+    stages and the steps. One loop per stage, without calls or branches (hence & rather
+    than ``and``): the compiler vectorises each, and the short loops keep the processor
+    busy where one long loop would wait on each neuron's chain of dependent operations.
+    The new state goes to ``work`` and is then copied: a loop storing either it or the
+    old value back into the state compiles to masked stores, several times slower.
     """
     n = xs.shape[0]
     half = 0.5 * dt
@@ -525,21 +504,40 @@ def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, x1s, 
         ok = (spread <= 1.0) & (estimate <= FAST_TOL) & (x1 <= x_max) & (x <= x_max)
         ok = ok & (ref_end[j] <= t0)
         keep = ok & (table[5, j] == 1.0)
-        xs[j] = x1 if keep else x
-        ys[j] = y1 if keep else y
-        x1s[j] = x1
-        y1s[j] = y1
+        work[8, j] = x1 if keep else x
+        work[9, j] = y1 if keep else y
+        work[10, j] = x1
+        work[11, j] = y1
         todo[j] = 2 - int(ok) - int(keep)
+    for j in range(n):
+        xs[j] = work[8, j]
+        ys[j] = work[9, j]
+
+
+def interleave_stride(n):
+    """The stride s, coprime to n and near n (sqrt(5) - 1) / 2, of the order in which the
+    parallel loop takes the blocks: the it-th is block (it s) mod n.
+
+    A parallel loop gives each thread a contiguous run of it, so each thread gets blocks
+    spread evenly over the population (neighbouring neurons tend to cost alike, as along
+    a ramp of currents, where the upper half spikes and the lower half does not).
+    """
+    s = max(1, int(0.6180339887 * n))
+    while math.gcd(s, n) != 1:
+        s += 1
+    return s
 
 
 def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, rec, spikes):
-    """Advance every neuron over steps [k0, k1), blocks of ``block`` neurons in parallel.
+    """Advance every neuron over steps [k0, k1), blocks of ``block`` neurons in parallel
+    (in the order of ``interleave_stride``).
 
     Each step of a block runs in three passes over its neurons: the drive (and the
     recorded traces); the RK4 fast step of every neuron, kept at once where it applies
     to a noise-free neuron (loops without calls, which the compiler vectorises); then
     the rest: the noise of a kept fast step, or ``advance`` for a refractory neuron or a
-    declined step.
+    declined step. That pass reads ``todo`` eight neurons (one int64) at a time, so that
+    it skips quickly over the neurons with nothing left.
     Neuron i draws the noise of neuron ``neuron_offset + i``. Returns OK, or
     SPIKE_BUFFER_FULL when a block's spike buffer overflowed (the caller restores the
     state and runs the chunk again with larger buffers).
@@ -548,7 +546,9 @@ def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, 
     n_blocks = (n + block - 1) // block
     inv_dt = 1.0 / dt
     status = np.zeros(n_blocks, dtype=np.int64)
-    for bi in prange(n_blocks):
+    stride = interleave_stride(n_blocks)
+    for it in prange(n_blocks):
+        bi = it * stride % n_blocks
         lo = bi * block
         hi = min(n, lo + block)
         nb = hi - lo
@@ -558,10 +558,9 @@ def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, 
         cs = np.empty(nb)
         es = np.empty(nb)
         ds = np.empty(nb)
-        x1s = np.empty(nb)
-        y1s = np.empty(nb)
-        todo = np.empty(nb, dtype=np.int8)
-        work = np.empty((8, nb))
+        todo = np.zeros(-(-nb // 8) * 8, dtype=np.int8)
+        todo_words = todo.view(np.int64)
+        work = np.empty((12, nb))
         for k in range(k0, k1):
             t0 = k * dt
             drive_pass(k, inv_dt, drive, lo, hi, cs, es, ds)
@@ -584,30 +583,31 @@ def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, 
                 cs,
                 ds,
                 block_constants,
-                x1s,
-                y1s,
-                todo,
                 work,
+                todo,
             )
-            for j in range(nb):
-                if todo[j] == 0:
+            for w in range(todo_words.shape[0]):
+                if todo_words[w] == 0:  # eight neurons with nothing left
                     continue
-                i = lo + j
-                if todo[j] == 1:
-                    x1 = noise_kick(
-                        x1s[j], dt, p.sigma[i], p.tau_m[i], key, neuron_offset + i, k, 0
-                    )
-                    if x1 < x_cut[j]:
-                        xs[i] = x1
-                        ys[i] = y1s[j]
+                for j in range(8 * w, min(8 * w + 8, nb)):
+                    if todo[j] == 0:
                         continue
-                g = neuron_offset + i
-                c = cs[j]
-                if (
-                    advance_step(i, k, t0, dt, c, ds[j], key, g, p, xs, ys, ref_end, spikes, bi)
-                    != OK
-                ):
-                    status[bi] = SPIKE_BUFFER_FULL
+                    i = lo + j
+                    g = neuron_offset + i
+                    if todo[j] == 1:
+                        x1 = noise_kick(work[10, j], dt, p.sigma[i], p.tau_m[i], key, g, k, 0)
+                        if x1 < x_cut[j]:
+                            xs[i] = x1
+                            ys[i] = work[11, j]
+                            continue
+                    c = cs[j]
+                    if (
+                        advance_step(i, k, t0, dt, c, ds[j], key, g, p, xs, ys, ref_end, spikes, bi)
+                        != OK
+                    ):
+                        status[bi] = SPIKE_BUFFER_FULL
+                        break
+                if status[bi] != OK:
                     break
             if status[bi] != OK:
                 break
