@@ -13,8 +13,10 @@ falls in the window, [ka dt, kb dt):
   recurrent delay is at least a window long, so these spikes exist already).
 
 The spikes are ordered by arrival time (stable, so ties keep projection and source
-order) and expanded through each projection's source-major CSR table into events sorted
-by target, then by time: target i's events are ``ev_time[ev_ptr[i]:ev_ptr[i + 1]]``.
+order) and expanded through each projection's source-major CSR table into events grouped
+by target, then sorted by time: target i's events are ``ev_time[span[0, i]:span[1, i]]``.
+Only the targets' entries are touched, so a window costs time in proportion to its
+events, not to the neurons.
 
 ``queue_ptr[0]`` is the length of the queue of the population's own spikes and
 ``queue_ptr[1 + c]`` cursor c, the first spike its recurrent projection has not delivered.
@@ -202,11 +204,17 @@ def _window_spikes(pr, src, ka, kb, dt, queue_time, queue_neuron, queue_ptr, out
     return pos
 
 
-def window_events(pr, src, ka, kb, dt, n, queue_time, queue_neuron, queue_ptr):
-    """The synaptic events arriving in steps [ka, kb), grouped by target and time-sorted.
+def window_events(pr, src, ka, kb, dt, span, ev_first, queue_time, queue_neuron, queue_ptr):
+    """The synaptic events arriving in steps [ka, kb), grouped by target and time-sorted,
+    in time proportional to their number (not to the neurons').
 
-    Returns (ev_ptr, ev_time, ev_synapse, ev_weight): target i's events are the entries
-    ``ev_ptr[i]:ev_ptr[i + 1]``, ascending in time (ties in projection and source order).
+    ``span`` (2, n) and ``ev_first`` (n,) come in cleared (zeros and inf, see
+    :func:`clear_events`) and go out filled for the targets: target i's events are the
+    entries ``span[0, i]:span[1, i]``, ascending in time (ties in projection and source
+    order), the first at ``ev_first[i]``. Returns (targets, ev_time, ev_synapse,
+    ev_weight, ev_spike, spike_time, spike_synapse): the neurons with events (in the order
+    first met), and the events; event e comes from spike ``ev_spike[e]`` of the
+    window, which arrives at ``spike_time`` through synapse type ``spike_synapse``.
     """
     empty_t = np.empty(0)
     empty_i = np.empty(0, dtype=np.int64)
@@ -222,30 +230,58 @@ def window_events(pr, src, ka, kb, dt, n, queue_time, queue_neuron, queue_ptr):
         (spike_time, spike_row, spike_proj), True,
     )  # fmt: skip
     order = stable_argsort(spike_time)
-    ev_ptr = np.zeros(n + 1, dtype=np.int64)
-    for c in order:
+    total = 0
+    for c in range(count):
+        row = pr.row_start[spike_proj[c]] + spike_row[c]
+        total += pr.row_ptr[row + 1] - pr.row_ptr[row]
+    targets = np.empty(total, dtype=np.int64)
+    n_targets = 0
+    for c in range(count):  # count each target's events in span[1]
         row = pr.row_start[spike_proj[c]] + spike_row[c]
         for e in range(pr.row_ptr[row], pr.row_ptr[row + 1]):
-            ev_ptr[pr.target[e] + 1] += 1
-    for i in range(n):
-        ev_ptr[i + 1] += ev_ptr[i]
-    total = ev_ptr[n]
+            i = pr.target[e]
+            if span[1, i] == 0:
+                targets[n_targets] = i
+                n_targets += 1
+            span[1, i] += 1
+    start = 0
+    for u in range(n_targets):  # then set both rows to its start, span[1] the fill cursor
+        i = targets[u]
+        events = span[1, i]
+        span[0, i] = start
+        span[1, i] = start
+        start += events
     ev_time = np.empty(total)
     ev_synapse = np.empty(total, dtype=np.int64)
     ev_weight = np.empty(total)
-    filled = ev_ptr[:n].copy()
-    for c in order:
+    ev_spike = np.empty(total, dtype=np.int64)
+    arrival = np.empty(count)
+    arrival_synapse = np.empty(count, dtype=np.int64)
+    for rank in range(count):
+        c = order[rank]
         j = spike_proj[c]
-        row = pr.row_start[j] + spike_row[c]
         synapse = pr.synapse[j]
+        arrival[rank] = spike_time[c]
+        arrival_synapse[rank] = synapse
+        row = pr.row_start[j] + spike_row[c]
         for e in range(pr.row_ptr[row], pr.row_ptr[row + 1]):
             i = pr.target[e]
-            at = filled[i]
+            at = span[1, i]
+            ev_first[i] = min(ev_first[i], spike_time[c])
             ev_time[at] = spike_time[c]
             ev_synapse[at] = synapse
             ev_weight[at] = pr.weight[e]
-            filled[i] = at + 1
-    return ev_ptr, ev_time, ev_synapse, ev_weight
+            ev_spike[at] = rank
+            span[1, i] = at + 1
+    return (targets[:n_targets], ev_time, ev_synapse, ev_weight, ev_spike, arrival, arrival_synapse)
+
+
+def clear_events(targets, span, ev_first):
+    """Clear what :func:`window_events` filled for ``targets``."""
+    for i in targets:
+        span[0, i] = 0
+        span[1, i] = 0
+        ev_first[i] = np.inf
 
 
 def enqueue_spikes(spikes, start, queue_time, queue_neuron, queue_ptr):

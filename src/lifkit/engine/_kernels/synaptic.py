@@ -18,10 +18,14 @@ the synaptic drives, is then exactly
 
 with the divided differences of :mod:`.expdiff`, finite and exact when time constants
 coincide. Arrivals come at their exact times. A step in which no threshold crossing is
-possible is advanced whole, by superposition of the arrivals' own responses
-(:func:`fast_block`; the first step of a window, for the neurons without arrivals in it,
-by :func:`quiet_step`, which vectorises across neurons); any other step is cut into
-segments at its arrivals (:func:`step_by_segments`). A threshold crossing inside a
+possible is advanced whole, by superposition: the step without arrivals plus the sum of
+the arrivals' own responses over the rest of the step, which the arrivals of one spike
+share when every neuron has the same tau (:func:`arrival_table`). Such steps are taken by
+:func:`fast_block`, neuron by neuron, and the first step of a window by a loop that
+vectorises across neurons: :func:`quiet_exponential` (a constant drive and one or two
+exponential synapse types; it takes steps with arrivals too) or :func:`quiet_step` (the
+neurons without arrivals). Any other step is cut into segments at its arrivals
+(:func:`step_by_segments`). A threshold crossing inside a
 segment is found by safeguarded Newton on the closed form, with x' = (u - x)/tau; when
 both ends of a segment are below threshold an interior maximum is looked for only if x'
 changes sign from + to - and the bound max x <= x0 + s max(0, U - x0)/tau (U an upper
@@ -38,7 +42,13 @@ from typing import NamedTuple
 import numpy as np
 
 from .buffers import OK, SPIKE_BUFFER_FULL, store_spike
-from .events import enqueue_spikes, projection_table, source_table, window_events
+from .events import (
+    clear_events,
+    enqueue_spikes,
+    projection_table,
+    source_table,
+    window_events,
+)
 from .expdiff import dd1, dd2
 from .lif import advance, crossing_time, noisy_crossing
 from .rng import normal
@@ -55,8 +65,8 @@ CASCADE = 2
 PARALLEL_MIN_UPDATES = 32768
 
 #: Compiled into their callers (see jit): each call of a function that takes arrays costs
-#: reference counting, and quiet_step is called once per block and window.
-INLINE = ("quiet_step",)
+#: reference counting, and these are called once per block and window.
+INLINE = ("quiet_step", "quiet_exponential")
 
 # Rows of the neuron table (see neuron_table).
 TAU_M = 0
@@ -68,6 +78,8 @@ OFFSET = 5
 V_REST = 6
 R_M = 7
 INV_TAU = 8
+T_REF = 9
+NOISE_SD = 10
 
 # Columns of the synapse table ``syn`` the helpers read (one row per synapse type; a
 # single array, since every array passed to a helper costs reference counting).
@@ -143,9 +155,10 @@ def neuron_table(p, drive):
     """The per-neuron constants a step reads, one row per constant and one column per
     neuron (contiguous across neurons, so a block's steps vectorise): rows TAU_M,
     THETA = v_th - v_rest, X_RESET = v_reset - v_rest, SIGMA, DECAY = e^{-dt/tau_m},
-    OFFSET (the constant drive, mV), V_REST, R_M (MΩ) and INV_TAU = 1/tau_m."""
+    OFFSET (the constant drive, mV), V_REST, R_M (MΩ), INV_TAU = 1/tau_m, T_REF (ms) and
+    NOISE_SD (the white noise's SD over one step)."""
     n = p.tau.shape[0]
-    neurons = np.zeros((9, n))
+    neurons = np.zeros((11, n))
     for i in range(n):
         neurons[TAU_M, i] = p.tau[i]
         neurons[THETA, i] = p.v_th[i] - p.v_rest[i]
@@ -156,6 +169,8 @@ def neuron_table(p, drive):
         neurons[V_REST, i] = p.v_rest[i]
         neurons[R_M, i] = p.R[i]
         neurons[INV_TAU, i] = 1.0 / p.tau[i]
+        neurons[T_REF, i] = p.t_ref[i]
+        neurons[NOISE_SD, i] = p.noise_sd[i]
     return neurons
 
 
@@ -379,9 +394,40 @@ def exp_response(h, tau, tau_s):
     return decay, h / tau * top * phi
 
 
+def arrival_response(h, tau, kind, tau_d, tau_r):
+    """An arrival's effect per unit weight h ms before the step's end, as three numbers:
+    exponential: (its drive then, x gained); cascade: (z then, y then, x gained), per
+    unit y added."""
+    if kind == EXPONENTIAL:
+        remaining, response = exp_response(h, tau, tau_d)
+        return remaining, response, 0.0
+    return h * dd1(-h / tau_r, -h / tau_d), math.exp(-h / tau_r), response_y(h, tau, tau_d, tau_r)
+
+
+def arrival_table(ka, dt, tau, syn, spike_time, spike_synapse):
+    """:func:`arrival_response` of each spike of a window that starts at step ka, for
+    neurons of membrane time constant tau (columns: spikes), over the rest of the step it
+    arrives in; the arrivals of one spike share it when every neuron has that tau."""
+    table = np.zeros((3, spike_time.shape[0]))
+    for c in range(spike_time.shape[0]):
+        q = spike_synapse[c]
+        kind = int(syn[q, KIND])
+        if kind == DELTA:
+            continue
+        k = ka
+        while spike_time[c] >= (k + 1) * dt:  # the step fast_block takes it in
+            k += 1
+        h = (k + 1) * dt - spike_time[c]
+        first, second, third = arrival_response(h, tau, kind, syn[q, TAU_DECAY], syn[q, TAU_RISE])
+        table[0, c] = first
+        table[1, c] = second
+        table[2, c] = third
+    return table
+
+
 def step_by_segments(
-    i, k, dt, x, r_end, cur, last, a, b, tau, theta, x_reset, sigma, decay_dt, key, g,
-    block, p, ev_time, ev_synapse, ev_weight, syn, response_dt, spikes, state,
+    i, k, dt, x, r_end, cur, last, a, b, tau, theta, x_reset, t_ref, sigma, noise_sd,
+    decay_dt, key, g, block, ev_time, ev_synapse, ev_weight, syn, response_dt, spikes, state,
 ):  # fmt: skip
     """Advance neuron i over step k segment by segment: cut at its arrivals, refractory
     end and spikes. Returns (status, x, end of refractoriness, index of the next event).
@@ -393,8 +439,6 @@ def step_by_segments(
     LIF kernel. ``g`` is the neuron's global index, which keys its noise.
     """
     n_rows = state.shape[0]
-    kinds = p.syn_kind
-    rows = p.syn_row
     t0 = k * dt
     t1 = (k + 1) * dt
     s = 0.0
@@ -423,7 +467,7 @@ def step_by_segments(
             if active:
                 x_end += synaptic_response(i, h, tau, syn, state, full, response_dt)
             if sigma > 0.0:
-                sd = p.noise_sd[i] if full else sigma * math.sqrt(0.5 * (1.0 - decay**2))
+                sd = noise_sd if full else sigma * math.sqrt(0.5 * (1.0 - decay**2))
                 x_end += sd * normal(key, g, k, 2 * segment)
                 s_cross = noisy_crossing(x, x_end, h, sd, theta, key, g, k, 2 * segment + 1)
             elif active:
@@ -443,13 +487,13 @@ def step_by_segments(
             if active:
                 advance_synapses(i, s_cross, syn, state, False)
             x = x_reset
-            r_end = t_spike + p.t_ref[i]
+            r_end = t_spike + t_ref
             s = min(s + s_cross, s_next)
         if not arrival:
             break
         q = ev_synapse[cur]
         w = ev_weight[cur]
-        kind = kinds[q]
+        kind = int(syn[q, KIND])
         if kind == DELTA:
             if not r_end - t0 > s:
                 x += w
@@ -457,18 +501,18 @@ def step_by_segments(
                     if store_spike(spikes, block, i, ev_time[cur]) != OK:
                         return SPIKE_BUFFER_FULL, x, r_end, cur
                     x = x_reset
-                    r_end = ev_time[cur] + p.t_ref[i]
+                    r_end = ev_time[cur] + t_ref
         elif kind == EXPONENTIAL:
-            state[rows[q], i] += w
+            state[int(syn[q, ROW]), i] += w
         else:
-            state[rows[q] + 1, i] += w * syn[q, NORM]
+            state[int(syn[q, ROW]) + 1, i] += w * syn[q, NORM]
         cur += 1
     return OK, x, r_end, cur
 
 
 def fast_block(
-    n_todo, todo, kb, dt, x_state, ref_end, state, ev_ptr, ev_time, ev_synapse, ev_weight,
-    kinds, rows, syn, neurons, response_dt, end, drive, rec,
+    n_todo, todo, kb, dt, x_state, ref_end, state, span, ev_time, ev_synapse, ev_weight,
+    ev_spike, arrivals, shared, kinds, rows, syn, neurons, response_dt, end, drive, rec,
 ):  # fmt: skip
     """Advance the ``n_todo`` neurons listed in ``todo`` (rows: neuron, step, next event)
     up to step kb as far as every step is simple; returns how many were held back at a
@@ -478,7 +522,9 @@ def fast_block(
     synapses evolve; arrivals add to them, delta arrivals are lost) or begin outside the
     refractory period with no crossing possible. Such a step is advanced whole by
     superposition: the system is linear, so its end is that of the step without arrivals
-    plus, for each arrival at s_e, that arrival's own response over dt - s_e. No crossing
+    plus the sum of the arrivals' own responses, over dt - s_e for an arrival at s_e (read
+    from the spike's column of ``arrivals`` when ``shared``, see :func:`arrival_table`,
+    else computed; the sums are kept in ``end[n_rows:]``). No crossing
     is possible when x(dt) < theta and x0 + dt max(0, U - x0)/tau < theta, with U an upper
     bound of the drive over the step, arrivals included (see :func:`might_cross`), or,
     with silent synapses and no arrival, when the plain LIF's ``crossing_time`` finds
@@ -500,7 +546,7 @@ def fast_block(
         r_end = ref_end[i]
         slot = rec.slot[i]
         cur = todo[2, m]
-        last = ev_ptr[i + 1]
+        last = span[1, i]
         k = todo[1, m]
         if neurons[SIGMA, i] > 0.0:
             k = -k - 1  # noise: every step takes the segment path
@@ -542,18 +588,45 @@ def fast_block(
                     end[r + 1] = y * syn[q, RISE_DT]
                     if not refractory:
                         x_end += y * response_dt[2 * q + 1, i]
-            after = cur
+            after = cur  # the arrivals' summed effects: drive bound, x, states
+            bound_in = 0.0
+            x_in = 0.0
+            for r in range(n_rows):
+                end[n_rows + r] = 0.0
             while after < last and ev_time[after] < t1:
                 q = ev_synapse[after]
                 kind = kinds[q]
                 w = ev_weight[after]
-                if kind == DELTA and not refractory:
-                    bound = math.inf  # a jump of v: the segment path
-                elif kind == EXPONENTIAL:
-                    bound += max(w, 0.0)
-                elif kind == CASCADE:
-                    bound += dt * max(w * syn[q, NORM], 0.0)
                 after += 1
+                if kind == DELTA:
+                    if not refractory:
+                        bound_in = math.inf  # a jump of v: the segment path
+                    continue  # else lost
+                if shared:
+                    first = arrivals[0, ev_spike[after - 1]]
+                    second = arrivals[1, ev_spike[after - 1]]
+                    third = arrivals[2, ev_spike[after - 1]]
+                else:
+                    first, second, third = arrival_response(
+                        t1 - ev_time[after - 1], tau, kind, syn[q, TAU_DECAY], syn[q, TAU_RISE]
+                    )
+                r = rows[q]
+                if kind == EXPONENTIAL:
+                    bound_in += max(w, 0.0)
+                    end[n_rows + r] += w * first
+                    x_in += w * second
+                else:
+                    y = w * syn[q, NORM]
+                    bound_in += dt * max(y, 0.0)
+                    end[n_rows + r] += y * first
+                    end[n_rows + r + 1] += y * second
+                    x_in += y * third
+            if after > cur:
+                bound += bound_in
+                for r in range(n_rows):
+                    end[r] += end[n_rows + r]
+                if not refractory:
+                    x_end += x_in
             if not refractory and not (
                 x_end < theta and x + dt * max(0.0, bound - x) * neurons[INV_TAU, i] < theta
             ):
@@ -562,28 +635,6 @@ def fast_block(
                     silent = silent and state[r, i] == 0.0
                 if not silent or crossing_time(x, x_end, a, b, tau, dt, theta) >= 0.0:
                     break
-            for c in range(cur, after):  # each arrival's own response over the rest of the step
-                q = ev_synapse[c]
-                kind = kinds[q]
-                if kind == DELTA:
-                    continue  # lost: the neuron is refractory
-                h = t1 - ev_time[c]
-                r = rows[q]
-                tau_d = syn[q, TAU_DECAY]
-                if kind == EXPONENTIAL:
-                    remaining, response = exp_response(h, tau, tau_d)
-                    end[r] += ev_weight[c] * remaining
-                    if not refractory:
-                        x_end += ev_weight[c] * response
-                else:
-                    tau_r = syn[q, TAU_RISE]
-                    y = ev_weight[c] * syn[q, NORM]
-                    end[r] += y * h * dd1(-h / tau_r, -h / tau_d)
-                    end[r + 1] += y * math.exp(-h / tau_r)
-                    if not refractory:
-                        x_end += y * response_y(h, tau, tau_d, tau_r)
-            if not refractory and x_end >= theta:
-                break
             if slot >= 0 and k % rec.stride == 0:  # record the step's start
                 sample = k // rec.stride - rec.first_sample
                 rec.traces[0, sample, slot] = x + neurons[V_REST, i]
@@ -604,14 +655,14 @@ def fast_block(
 
 
 def slow_block(
-    block, n_todo, todo, kb, dt, key, neuron_offset, p, drive, x_state, ref_end, state,
-    ev_ptr, ev_time, ev_synapse, ev_weight, syn, neurons, response_dt, rec, spikes,
+    size, n_todo, todo, kb, dt, key, neuron_offset, drive, x_state, ref_end, state, span,
+    ev_time, ev_synapse, ev_weight, syn, neurons, response_dt, rec, spikes,
 ):  # fmt: skip
     """Advance each of the ``n_todo`` neurons listed in ``todo`` (rows: neuron, step, next
     event) by its one step cut into segments (:func:`step_by_segments`); a neuron with
     noise is taken to step kb. Returns (status, how many neurons remain before kb, listed
-    again in place in ``todo``); status is OK or SPIKE_BUFFER_FULL. Neuron i's noise is
-    keyed by its global index ``neuron_offset + i``.
+    again in place in ``todo``); status is OK or SPIKE_BUFFER_FULL. Neuron i's spikes go
+    to block i // size, its noise is keyed by its global index ``neuron_offset + i``.
     """
     n_waves = drive.gain.shape[0]
     has_sampled = drive.sampled.shape[0] > 0
@@ -640,10 +691,10 @@ def slow_block(
                 rec.traces[1, sample, slot] = a / neurons[R_M, i]
                 rec.traces[2, sample, slot] = synaptic_drive(i, syn, state) / neurons[R_M, i]
             status, x, r_end, cur = step_by_segments(
-                i, k, dt, x, r_end, cur, ev_ptr[i + 1], a, (e - a) / dt, neurons[TAU_M, i],
-                neurons[THETA, i], neurons[X_RESET, i], sigma, neurons[DECAY, i], key,
-                neuron_offset + i, block, p, ev_time, ev_synapse, ev_weight, syn,
-                response_dt, spikes, state,
+                i, k, dt, x, r_end, cur, span[1, i], a, (e - a) / dt, neurons[TAU_M, i],
+                neurons[THETA, i], neurons[X_RESET, i], neurons[T_REF, i], sigma,
+                neurons[NOISE_SD, i], neurons[DECAY, i], key, neuron_offset + i, i // size,
+                ev_time, ev_synapse, ev_weight, syn, response_dt, spikes, state,
             )  # fmt: skip
             if status != OK:
                 return status, 0
@@ -658,7 +709,8 @@ def slow_block(
     return OK, n_left
 
 
-# Rows of a block's working array ``work`` (see quiet_step).
+# Rows of a block's working array ``work`` (see quiet_step; quiet_exponential keeps the
+# sums of the arrivals' effects in the first four).
 W_A = 0  # drive at the step's start
 W_B = 1  # drive slope
 W_X = 2  # x at the step's end without arrivals
@@ -668,136 +720,319 @@ N_WORK = 5
 
 
 def quiet_step(
-    first, stop, k, dt, x_state, ref_end, state, ev_ptr, ev_time, kinds, rows, syn,
-    neurons, response_dt, drive, rec, work,
+    first, stop, k, dt, x_state, ref_end, state, ev_first, kinds, rows, syn, neurons,
+    response_dt, drive, rec, work,
 ):  # fmt: skip
     """Advance each neuron of [first, stop) over step k, the first of its window, when
-    the step has no arrival, is not recorded and is simple (see :func:`fast_block`), with
-    the very operations of fast_block, so bit for bit as it would; the other neurons are
-    marked in ``work[W_LEFT]``. Written as loops over the neurons without calls or
-    branches that cannot become selects, so that they vectorise.
+    the step has no arrival (``ev_first``: each neuron's first arrival time), is not
+    recorded and is simple (see :func:`fast_block`), with the very operations of
+    fast_block, so bit for bit as it would; the other neurons are marked in
+    ``work[W_LEFT]`` and counted (the return value). Written as loops over contiguous
+    views of the block, without calls, and with branches only where they become selects
+    (values loaded before the select), so that they vectorise.
     """
     n_types = kinds.shape[0]
-    n_waves = drive.gain.shape[0]
     count = stop - first
     t0 = k * dt
     t1 = (k + 1) * dt
-    a = work[W_A]
-    b = work[W_B]
-    x_end = work[W_X]
-    bound = work[W_BOUND]
-    left = work[W_LEFT]
+    a = work[W_A, :count]
+    b = work[W_B, :count]
+    x_end = work[W_X, :count]
+    bound = work[W_BOUND, :count]
+    left = work[W_LEFT, :count]
+    x = x_state[first:stop]
+    r_end = ref_end[first:stop]
+    offset = neurons[OFFSET, first:stop]
     for m in range(count):
-        a[m] = neurons[OFFSET, first + m]
-        b[m] = a[m]  # the drive at the step's end, until the slope replaces it
-    for j in range(n_waves):
+        a[m] = offset[m]
+        b[m] = offset[m]  # the drive at the step's end, until the slope replaces it
+    for j in range(drive.gain.shape[0]):
         w_start = drive.wave_start[j, k]
         w_end = drive.wave_end[j, k]
+        gain = drive.gain[j, first:stop]
         for m in range(count):
-            a[m] += drive.gain[j, first + m] * w_start
-            b[m] += drive.gain[j, first + m] * w_end
+            a[m] += gain[m] * w_start
+            b[m] += gain[m] * w_end
     if drive.sampled.shape[0] > 0:
+        sampled = drive.sampled[k, first:stop]
         for m in range(count):
-            a[m] += drive.sampled[k, first + m]
-            b[m] += drive.sampled[k, first + m]
+            a[m] += sampled[m]
+            b[m] += sampled[m]
     for m in range(count):
-        i = first + m
         b[m] = (b[m] - a[m]) / dt
-        x_end[m] = advance(x_state[i], a[m], b[m], neurons[TAU_M, i], dt, neurons[DECAY, i])
+    tau = neurons[TAU_M, first:stop]
+    decay = neurons[DECAY, first:stop]
+    for m in range(count):
+        x_end[m] = advance(x[m], a[m], b[m], tau[m], dt, decay[m])
         bound[m] = a[m] + max(0.0, b[m] * dt)
     for q in range(n_types):
         kind = kinds[q]
         if kind == DELTA:
             continue
-        r = rows[q]
         low = syn[q, BOUND_DT]
+        z = state[rows[q], first:stop]
+        response = response_dt[2 * q, first:stop]
         for m in range(count):
-            z = state[r, first + m]
-            bound[m] += z if z >= 0.0 else z * low
-            x_end[m] += z * response_dt[2 * q, first + m]
+            bound[m] += z[m] if z[m] >= 0.0 else z[m] * low
+            x_end[m] += z[m] * response[m]
         if kind == CASCADE:
+            y = state[rows[q] + 1, first:stop]
+            response = response_dt[2 * q + 1, first:stop]
             for m in range(count):
-                y = state[r + 1, first + m]
-                bound[m] += dt * max(y, 0.0)
-                x_end[m] += y * response_dt[2 * q + 1, first + m]
-    sampled = k % rec.stride == 0
-    for m in range(count):  # arrivals, noise and recording: left to fast_block
-        i = first + m
-        busy = neurons[SIGMA, i] > 0.0 or (sampled and rec.slot[i] >= 0)
-        if ev_ptr[i + 1] > ev_ptr[i]:
-            busy = busy or ev_time[ev_ptr[i]] < t1
-        left[m] = 1.0 if busy else 0.0
-    for m in range(count):  # & and |, not and / or: no branches
-        i = first + m
-        x = x_state[i]
-        r_end = ref_end[i]
-        theta = neurons[THETA, i]
-        refractory = r_end >= t1
-        rise = dt * max(0.0, bound[m] - x) * neurons[INV_TAU, i]
-        quiet = (r_end <= t0) & (x_end[m] < theta) & (x + rise < theta)
-        done = (left[m] == 0.0) & (refractory | quiet)
+                bound[m] += dt * max(y[m], 0.0)
+                x_end[m] += y[m] * response[m]
+    recorded = k % rec.stride == 0
+    slot = rec.slot[first:stop]
+    sigma = neurons[SIGMA, first:stop]
+    arrival = ev_first[first:stop]
+    theta = neurons[THETA, first:stop]
+    inv_tau = neurons[INV_TAU, first:stop]
+    x_reset = neurons[X_RESET, first:stop]
+    n_left = 0
+    for m in range(count):  # &, | and ~, not and / or / not, loads outside selects
+        x0 = x[m]
+        r_end_m = r_end[m]
+        theta_m = theta[m]
+        x_end_m = x_end[m]
+        x_reset_m = x_reset[m]
+        busy = (sigma[m] > 0.0) | (recorded & (slot[m] >= 0)) | (arrival[m] < t1)
+        refractory = r_end_m >= t1
+        rise = dt * max(0.0, bound[m] - x0) * inv_tau[m]
+        quiet = (r_end_m <= t0) & (x_end_m < theta_m) & (x0 + rise < theta_m)
+        done = ~busy & (refractory | quiet)
         left[m] = 0.0 if done else 1.0
-        x_new = neurons[X_RESET, i] if refractory else x_end[m]
-        x_state[i] = x_new if done else x
+        n_left += 0 if done else 1
+        x_new = x_reset_m if refractory else x_end_m
+        x[m] = x_new if done else x0
     for q in range(n_types):
         kind = kinds[q]
         if kind == DELTA:
             continue
-        r = rows[q]
-        decay = syn[q, DECAY_DT]
+        z = state[rows[q], first:stop]
+        z_decay = syn[q, DECAY_DT]
         if kind == EXPONENTIAL:
             for m in range(count):
-                z = state[r, first + m]
-                state[r, first + m] = z if left[m] != 0.0 else z * decay
+                z[m] = z[m] if left[m] != 0.0 else z[m] * z_decay
         else:
-            gain = syn[q, GAIN_DT]
-            rise = syn[q, RISE_DT]
+            y = state[rows[q] + 1, first:stop]
+            gain_dt = syn[q, GAIN_DT]
+            rise_dt = syn[q, RISE_DT]
             for m in range(count):
-                z = state[r, first + m]
-                y = state[r + 1, first + m]
-                state[r, first + m] = z if left[m] != 0.0 else z * decay + y * gain
-                state[r + 1, first + m] = y if left[m] != 0.0 else y * rise
+                z_m = z[m]
+                y_m = y[m]
+                z[m] = z_m if left[m] != 0.0 else z_m * z_decay + y_m * gain_dt
+                y[m] = y_m if left[m] != 0.0 else y_m * rise_dt
+    return n_left
 
 
-def advance_block(
-    block, first, stop, ka, kb, dt, key, neuron_offset, p, drive, x_state, ref_end, state,
-    ev_ptr, ev_time, ev_synapse, ev_weight, syn, neurons, response_dt, end, todo, work,
-    rec, spikes,
+def exponential_types(syn, drive):
+    """The exponential synapse types, ascending, when there are one or two, the others
+    are delta and the drive is constant (:func:`quiet_exponential` then takes the
+    window's first steps); else none."""
+    listed = np.zeros(2, dtype=np.int64)
+    count = 0
+    for q in range(syn.shape[0]):
+        kind = int(syn[q, KIND])
+        if kind == CASCADE or (kind == EXPONENTIAL and count == 2):
+            return listed[:0]
+        if kind == EXPONENTIAL:
+            listed[count] = q
+            count += 1
+    if drive.gain.shape[0] > 0 or drive.sampled.shape[0] > 0:
+        return listed[:0]
+    return listed[:count]
+
+
+def quiet_exponential(
+    first, stop, k, dt, x_state, ref_end, state, span, ev_first, targets, ev_time,
+    ev_synapse, ev_weight, ev_spike, arrivals, shared, types, syn, neurons, response_dt, rec,
+    work,
 ):  # fmt: skip
-    """Advance neurons [first, stop) (block ``block``) over steps [ka, kb); returns OK or
-    SPIKE_BUFFER_FULL.
-
-    The window's first step goes to :func:`quiet_step`; the steps it leaves, and the
-    rest of the window, go to :func:`fast_block` while they are simple and to
-    :func:`slow_block`, one at a time, when they are not. quiet_step and fast_block
-    take a step the same way, so which way a step is taken depends only on the neuron's
-    state at its start, never on windows, chunks or threads. ``end``, ``todo`` and
-    ``work`` are the block's working arrays (states at a step's end; the list of neurons
-    to advance; quiet_step's).
+    """:func:`quiet_step` in one loop, for a constant drive (b = 0) and the one or two
+    exponential synapse ``types`` (see :func:`exponential_types`), which also takes the
+    steps with arrivals: their summed effects (on the drive bound, x and each state, as
+    :func:`fast_block` sums them) are gathered first, for the block's ``targets`` (its
+    neurons with events in the window). The same operations in the same order as
+    fast_block, so the same bits. Returns how many neurons it leaves.
     """
-    quiet_step(
-        first, stop, ka, dt, x_state, ref_end, state, ev_ptr, ev_time, p.syn_kind,
-        p.syn_row, syn, neurons, response_dt, drive, rec, work,
-    )  # fmt: skip
+    count = stop - first
+    t0 = k * dt
+    t1 = (k + 1) * dt
+    two = types.shape[0] == 2
+    q0 = types[0]
+    q1 = types[types.shape[0] - 1]
+    added0 = work[W_A, :count]
+    added1 = work[W_B, :count]
+    x_in = work[W_X, :count]
+    bound_in = work[W_BOUND, :count]
+    left = work[W_LEFT, :count]
+    for i in targets:  # the arrivals' sums (only read where ev_first < t1)
+        m = i - first
+        if ev_first[i] >= t1:
+            continue
+        added0[m] = 0.0
+        added1[m] = 0.0
+        x_in[m] = 0.0
+        bound_in[m] = 0.0
+        c = span[0, i]
+        while c < span[1, i] and ev_time[c] < t1:
+            q = ev_synapse[c]
+            w = ev_weight[c]
+            if int(syn[q, KIND]) == DELTA:
+                bound_in[m] = math.inf  # a jump of v: not quiet unless refractory
+            else:
+                if shared:
+                    response_in = arrivals[0, ev_spike[c]]
+                    response = arrivals[1, ev_spike[c]]
+                else:
+                    response_in, response, _ = arrival_response(
+                        t1 - ev_time[c], neurons[TAU_M, i], EXPONENTIAL, syn[q, TAU_DECAY], 0.0
+                    )
+                bound_in[m] += max(w, 0.0)
+                if q == q0:
+                    added0[m] += w * response_in
+                else:
+                    added1[m] += w * response_in
+                x_in[m] += w * response
+            c += 1
+    low0 = syn[q0, BOUND_DT]
+    low1 = syn[q1, BOUND_DT]
+    decay0 = syn[q0, DECAY_DT]
+    decay1 = syn[q1, DECAY_DT]
+    z0 = state[int(syn[q0, ROW]), first:stop]
+    z1 = state[int(syn[q1, ROW]), first:stop]
+    response0 = response_dt[2 * q0, first:stop]
+    response1 = response_dt[2 * q1, first:stop]
+    x = x_state[first:stop]
+    r_end = ref_end[first:stop]
+    offset = neurons[OFFSET, first:stop]
+    tau = neurons[TAU_M, first:stop]
+    decay = neurons[DECAY, first:stop]
+    recorded = k % rec.stride == 0
+    slot = rec.slot[first:stop]
+    sigma = neurons[SIGMA, first:stop]
+    arrival = ev_first[first:stop]
+    theta = neurons[THETA, first:stop]
+    inv_tau = neurons[INV_TAU, first:stop]
+    x_reset = neurons[X_RESET, first:stop]
+    n_left = 0
+    for m in range(count):  # every load unconditional, selects only: the loop vectorises
+        a = offset[m]
+        x0 = x[m]
+        za = z0[m]
+        zb = z1[m]
+        r_end_m = r_end[m]
+        theta_m = theta[m]
+        x_reset_m = x_reset[m]
+        bound_in_m = bound_in[m]
+        x_in_m = x_in[m]
+        added0_m = added0[m]
+        added1_m = added1[m]
+        x_end = advance(x0, a, 0.0, tau[m], dt, decay[m])
+        bound = a + max(0.0, 0.0 * dt)
+        bound += za if za >= 0.0 else za * low0
+        x_end += za * response0[m]
+        bound_two = bound + (zb if zb >= 0.0 else zb * low1)
+        x_end_two = x_end + zb * response1[m]
+        bound = bound_two if two else bound
+        x_end = x_end_two if two else x_end
+        end0 = za * decay0
+        end1 = zb * decay1
+        arrived = arrival[m] < t1
+        bound = bound + bound_in_m if arrived else bound
+        x_end = x_end + x_in_m if arrived else x_end
+        end0 = end0 + added0_m if arrived else end0
+        end1 = end1 + added1_m if arrived else end1
+        busy = (sigma[m] > 0.0) | (recorded & (slot[m] >= 0))
+        refractory = r_end_m >= t1
+        rise = dt * max(0.0, bound - x0) * inv_tau[m]
+        quiet = (r_end_m <= t0) & (x_end < theta_m) & (x0 + rise < theta_m)
+        done = ~busy & (refractory | quiet)
+        left[m] = 0.0 if done else 1.0
+        n_left += 0 if done else 1
+        x_new = x_reset_m if refractory else x_end
+        x[m] = x_new if done else x0
+        z1[m] = end1 if done & two else zb  # first: z1 is z0 with one type
+        z0[m] = end0 if done else za
+    return n_left
+
+
+def targets_by_block(targets, block, n_blocks):
+    """The window's ``targets`` grouped by blocks of ``block`` neurons, with pointers:
+    block b's are ``grouped[ptr[b]:ptr[b + 1]]`` (in the order they came)."""
+    ptr = np.zeros(n_blocks + 1, dtype=np.int64)
+    for i in targets:
+        ptr[i // block + 1] += 1
+    for b in range(n_blocks):
+        ptr[b + 1] += ptr[b]
+    grouped = np.empty_like(targets)
+    cursor = ptr[:n_blocks].copy()
+    for i in targets:
+        grouped[cursor[i // block]] = i
+        cursor[i // block] += 1
+    return grouped, ptr
+
+
+def advance_blocks(
+    b0, b1, size, ka, kb, dt, key, neuron_offset, p, drive, x_state, ref_end, state, span,
+    ev_first, targets, target_ptr, ev_time, ev_synapse, ev_weight, ev_spike, arrivals,
+    shared, syn, neurons, response_dt, types, end, todo, work, rec, spikes,
+):  # fmt: skip
+    """Advance the neurons of blocks [b0, b1) (``size`` neurons each) over steps [ka, kb);
+    returns OK or SPIKE_BUFFER_FULL.
+
+    The window's first step goes to :func:`quiet_exponential` (with ``types``, see
+    :func:`exponential_types`) or :func:`quiet_step`, block by block; the steps they
+    leave, and the rest of the window, go to :func:`fast_block` while they are simple and
+    to :func:`slow_block`, one at a time, when they are not. These take a step the same
+    way, so which way a step is taken depends only on the neuron's state at its start,
+    never on windows, chunks or threads. Block b's neurons with events in the window are
+    ``targets[target_ptr[b]:target_ptr[b + 1]]``; neuron i's events are
+    ``span[0, i]:span[1, i]``. ``end``, ``todo`` and ``work`` are working arrays
+    (states at a step's end, then the arrivals' sums; the list of neurons to advance, one
+    column per neuron of the blocks; quiet_step's).
+    """
+    n = x_state.shape[0]
     n_todo = 0
-    for m in range(stop - first):
-        k = ka if work[W_LEFT, m] != 0.0 else ka + 1
-        if k < kb:
+    for bi in range(b0, b1):
+        first = bi * size
+        stop = min(n, first + size)
+        if types.shape[0] > 0:
+            n_left = quiet_exponential(
+                first, stop, ka, dt, x_state, ref_end, state, span, ev_first,
+                targets[target_ptr[bi] : target_ptr[bi + 1]], ev_time, ev_synapse, ev_weight,
+                ev_spike, arrivals, shared, types, syn, neurons, response_dt, rec, work,
+            )  # fmt: skip
+        else:
+            n_left = quiet_step(
+                first, stop, ka, dt, x_state, ref_end, state, ev_first, p.syn_kind,
+                p.syn_row, syn, neurons, response_dt, drive, rec, work,
+            )  # fmt: skip
+        if n_left == 0 and ka + 1 == kb:
+            continue  # the block is done with the window
+        for m in range(stop - first):  # no branch: every neuron written, those left kept
+            k = ka if work[W_LEFT, m] != 0.0 else ka + 1
             todo[0, n_todo] = first + m
             todo[1, n_todo] = k
-            todo[2, n_todo] = ev_ptr[first + m]
-            n_todo += 1
+            n_todo += 1 if k < kb else 0
+    t1 = (ka + 1) * dt
+    for m in range(n_todo):  # the next event: past step ka's arrivals once it is taken
+        i = todo[0, m]
+        c = span[0, i]
+        while todo[1, m] > ka and c < span[1, i] and ev_time[c] < t1:
+            c += 1
+        todo[2, m] = c
     while n_todo > 0:
         n_todo = fast_block(
-            n_todo, todo, kb, dt, x_state, ref_end, state, ev_ptr, ev_time, ev_synapse,
-            ev_weight, p.syn_kind, p.syn_row, syn, neurons, response_dt, end, drive, rec,
+            n_todo, todo, kb, dt, x_state, ref_end, state, span, ev_time, ev_synapse,
+            ev_weight, ev_spike, arrivals, shared, p.syn_kind, p.syn_row, syn, neurons,
+            response_dt, end, drive, rec,
         )  # fmt: skip
         if n_todo == 0:
             break
         status, n_todo = slow_block(
-            block, n_todo, todo, kb, dt, key, neuron_offset, p, drive, x_state, ref_end,
-            state, ev_ptr, ev_time, ev_synapse, ev_weight, syn, neurons, response_dt, rec,
-            spikes,
+            size, n_todo, todo, kb, dt, key, neuron_offset, drive, x_state, ref_end, state,
+            span, ev_time, ev_synapse, ev_weight, syn, neurons, response_dt, rec, spikes,
         )  # fmt: skip
         if status != OK:
             return status
@@ -822,39 +1057,52 @@ def run_chunk(
     syn = synapse_table(p, dt)
     neurons = neuron_table(p, drive)
     response_dt = step_responses(syn, p.tau, dt)
+    types = exponential_types(syn, drive)
     tables = projection_table(p)
     sources = source_table(p)
     status = np.zeros(n_blocks, dtype=np.int64)
     start = np.zeros(n_blocks, dtype=np.int64)
-    # One working row per block, 128 bytes apart: blocks on different threads must not
-    # write to the same cache line.
-    scratch = np.zeros((n_blocks, state.shape[0] + 16))
-    todo = np.zeros((n_blocks, 3, block), dtype=np.int64)  # each block's list of neurons
+    # One working row per block (states at a step's end, then the arrivals' sums), 128
+    # bytes apart: blocks on different threads must not write to the same cache line.
+    scratch = np.zeros((n_blocks, 2 * state.shape[0] + 16))
+    todo = np.zeros((3, n_blocks * block), dtype=np.int64)  # each block's list of neurons
     work = np.zeros((n_blocks, N_WORK, block))
+    span = np.zeros((2, n), dtype=np.int64)  # each neuron's events in a window
+    ev_first = np.full(n, np.inf)  # and the first one's time
+    shared = n > 0  # every neuron has the same tau_m: arrivals share their responses
+    no_table = np.zeros((3, 0))
+    for i in range(n):
+        shared = shared and p.tau[i] == p.tau[0]
     ka = k0
     while ka < k1:
         kb = min(k1, ka + p.window)
-        ev_ptr, ev_time, ev_synapse, ev_weight = window_events(
-            tables, sources, ka, kb, dt, n, queue_time, queue_neuron, queue_ptr
+        targets, ev_time, ev_synapse, ev_weight, ev_spike, spike_time, spike_synapse = (
+            window_events(
+                tables, sources, ka, kb, dt, span, ev_first, queue_time, queue_neuron, queue_ptr
+            )
         )
+        grouped, target_ptr = targets_by_block(targets, block, n_blocks)
+        arrivals = no_table
+        if shared:
+            arrivals = arrival_table(ka, dt, p.tau[0], syn, spike_time, spike_synapse)
         for bi in range(n_blocks):
             start[bi] = spikes.stored[bi]
         if n * (kb - ka) >= PARALLEL_MIN_UPDATES:
             for bi in prange(n_blocks):
-                status[bi] = advance_block(
-                    bi, bi * block, min(n, (bi + 1) * block), ka, kb, dt, key,
-                    neuron_offset, p, drive, x_state, ref_end, state, ev_ptr, ev_time,
-                    ev_synapse, ev_weight, syn, neurons, response_dt, scratch[bi], todo[bi],
-                    work[bi], rec, spikes,
+                status[bi] = advance_blocks(
+                    bi, bi + 1, block, ka, kb, dt, key, neuron_offset, p, drive, x_state,
+                    ref_end, state, span, ev_first, grouped, target_ptr, ev_time, ev_synapse,
+                    ev_weight, ev_spike, arrivals, shared, syn, neurons, response_dt, types,
+                    scratch[bi], todo[:, bi * block :], work[bi], rec, spikes,
                 )  # fmt: skip
-        else:  # too little work to pay for waking the threads
-            for bi in range(n_blocks):
-                status[bi] = advance_block(
-                    bi, bi * block, min(n, (bi + 1) * block), ka, kb, dt, key,
-                    neuron_offset, p, drive, x_state, ref_end, state, ev_ptr, ev_time,
-                    ev_synapse, ev_weight, syn, neurons, response_dt, scratch[bi], todo[bi],
-                    work[bi], rec, spikes,
-                )  # fmt: skip
+        else:  # too little work to pay for waking the threads: every block at once
+            status[0] = advance_blocks(
+                0, n_blocks, block, ka, kb, dt, key, neuron_offset, p, drive, x_state,
+                ref_end, state, span, ev_first, grouped, target_ptr, ev_time, ev_synapse,
+                ev_weight, ev_spike, arrivals, shared, syn, neurons, response_dt, types,
+                scratch[0], todo, work[0], rec, spikes,
+            )  # fmt: skip
+        clear_events(targets, span, ev_first)
         for bi in range(n_blocks):  # a loop: an array reduction would be a parallel region
             if status[bi] != OK:
                 return SPIKE_BUFFER_FULL
