@@ -142,7 +142,7 @@ def membrane_reference(synapse, arrivals, weights, drive, tau, t_eval):
     """v(t) by DOP853, restarted at each arrival (the kernels have kinks there)."""
 
     def rhs(t, v):
-        return [(-v[0] + drive + synapse.current(t - arrivals, weights).sum()) / tau]
+        return [(-v[0] + drive + synapse.current(t - arrivals, weights).sum()) / TAU]
 
     out, v0 = np.empty(t_eval.size), [0.0]
     edges = np.unique(np.concatenate([[0.0], arrivals, [t_eval[-1]]]))
@@ -220,6 +220,44 @@ def test_threshold_crossings_under_synaptic_current_match_solve_ivp(synapse):
     expected = crossing_reference(synapse, arrivals, weights, 13.0, 2.0, 150.0)
     assert expected.size >= 3
     np.testing.assert_allclose(result.spike_times, expected, rtol=0, atol=1e-8)
+
+
+class _TwoTypes:
+    """Excitatory arrivals through one exponential synapse, inhibitory through another,
+    as one ``current`` for crossing_reference (arrivals in the order given)."""
+
+    def __init__(self, excitatory, inhibitory, is_excitatory):
+        self.parts = (excitatory, inhibitory)
+        self.is_excitatory = is_excitatory
+
+    def current(self, elapsed, weights):
+        exc, inh = (part.current(elapsed, weights) for part in self.parts)
+        return np.where(self.is_excitatory, exc, inh)
+
+
+@pytest.mark.parametrize("other_tau_m", [TAU, 17.0], ids=["shared", "varied"])
+def test_crossings_under_two_exponential_synapse_types_match_solve_ivp(other_tau_m):
+    """Neuron 0 (tau_m = TAU) is checked; neuron 1, with the same input, makes the arrival
+    responses shared between the neurons (same tau_m) or not."""
+    rng = np.random.default_rng(8)
+    arrivals = np.sort(rng.uniform(0.0, 150.0, 60))
+    excitatory = rng.random(60) < 0.75
+    weights = np.where(excitatory, rng.normal(6.0, 1.0, 60), rng.normal(-6.0, 1.0, 60))
+    synapses = lk.ExponentialSynapse("5 ms"), lk.ExponentialSynapse("10 ms")
+    projections = [
+        lk.Projection(lk.SpikeTimes(np.arange(int(chosen.sum())), arrivals[chosen]),
+                      synapse=synapse, weights=np.repeat(weights[chosen][:, None], 2, axis=1),
+                      weight_unit="mV")
+        for chosen, synapse in ((excitatory, synapses[0]), (~excitatory, synapses[1]))
+    ]  # fmt: skip
+    model = lk.LIF.preset("orhan", t_ref=2.0).replace(tau_m=np.array([TAU, other_tau_m]))
+    result = lk.simulate(model, lk.Constant("14 mV"), projections=projections, duration=150,
+                         record=lk.Record(neurons=()))  # fmt: skip
+    combined = _TwoTypes(*synapses, excitatory)
+    expected = crossing_reference(combined, arrivals, weights, 14.0, 2.0, 150.0)
+    assert expected.size >= 3
+    np.testing.assert_allclose(result.spike_times[result.spike_neurons == 0], expected,
+                               rtol=0, atol=1e-8)  # fmt: skip
 
 
 def test_crossing_at_an_interior_maximum_between_grid_points_is_found():
