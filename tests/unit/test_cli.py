@@ -177,19 +177,6 @@ def test_streamed_run_records_what_the_in_memory_run_writes(tmp_path):
     assert stream["files"] == ["recording.zarr", "summary.json"]
 
 
-def test_streamed_run_keeps_a_non_empty_out_unless_force(tmp_path, capsys):
-    experiment = tmp_path / "good.toml"
-    experiment.write_text(GOOD, encoding="utf-8")
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "old.txt").write_text("keep me", encoding="utf-8")
-    assert main(["run", str(experiment), "--out", str(out), "--stream"]) == 2
-    assert "--force" in capsys.readouterr().err
-    assert [p.name for p in out.iterdir()] == ["old.txt"]
-    assert main(["run", str(experiment), "--out", str(out), "--stream", "--force"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["recording.zarr", "summary.json"]
-
-
 BAD_INPUT = [
     # (old, new, the key the message must name)
     ('t_ref = "0 ms"', "tau = 10", "tau"),
@@ -228,17 +215,24 @@ def test_bad_arguments_exit_2_with_one_line(capsys):
     assert len(lines) == 1 and "--out" in lines[0]
 
 
-def test_non_empty_out_is_kept_unless_force(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("mode", "files"),
+    [
+        (["--no-figure"], ["spikes.csv", "summary.json", "traces.csv"]),
+        (["--stream"], ["recording.zarr", "summary.json"]),
+    ],
+)
+def test_non_empty_out_is_kept_unless_force(mode, files, tmp_path, capsys):
     experiment = tmp_path / "good.toml"
     experiment.write_text(GOOD, encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
     (out / "old.txt").write_text("keep me", encoding="utf-8")
-    assert main(["run", str(experiment), "--out", str(out), "--no-figure"]) == 2
+    assert main(["run", str(experiment), "--out", str(out), *mode]) == 2
     assert "--force" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["old.txt"]
-    assert main(["run", str(experiment), "--out", str(out), "--no-figure", "--force"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["spikes.csv", "summary.json", "traces.csv"]
+    assert main(["run", str(experiment), "--out", str(out), *mode, "--force"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == files
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.toml", "out"]
 
 
