@@ -165,7 +165,7 @@ def simulate(
     per_step = n_neurons if plan.updates_per_step is None else plan.updates_per_step
     updates = grid.n_steps * per_step
     use_jit = updates >= config.JIT_MIN_UPDATES if jit is None else jit
-    kernel = _kernel(plan.kernel, use_jit, threads)
+    kernel = _kernel(plan.kernel, use_jit and per_step > 0, threads)  # nothing to step: no jit
     if out is None:
         n_samples = -(-grid.n_steps // record.stride)
         sink: Any = MemorySink(len(plan.variables), n_samples, recorded.size)
