@@ -66,7 +66,7 @@ PARALLEL_MIN_UPDATES = 32768
 
 #: Compiled into their callers (see jit): each call of a function that takes arrays costs
 #: reference counting, and these are called once per block and window.
-INLINE = ("quiet_step", "quiet_exponential")
+INLINE = ("quiet_step", "quiet_exponential", "deciding_views")
 
 # Rows of the neuron table (see neuron_table).
 TAU_M = 0
@@ -719,6 +719,21 @@ W_LEFT = 4  # 1.0: the step is left to fast_block / slow_block
 N_WORK = 5
 
 
+def deciding_views(first, stop, k, ev_first, neurons, rec):
+    """What decides whether the neurons [first, stop) are quiet over step k: whether
+    the step is recorded, and views of their recording slots, first arrival times and
+    constants SIGMA, THETA, INV_TAU and X_RESET."""
+    return (
+        k % rec.stride == 0,
+        rec.slot[first:stop],
+        ev_first[first:stop],
+        neurons[SIGMA, first:stop],
+        neurons[THETA, first:stop],
+        neurons[INV_TAU, first:stop],
+        neurons[X_RESET, first:stop],
+    )
+
+
 def quiet_step(
     first, stop, k, dt, x_state, ref_end, state, ev_first, kinds, rows, syn, neurons,
     response_dt, drive, rec, work,
@@ -781,13 +796,9 @@ def quiet_step(
             for m in range(count):
                 bound[m] += dt * max(y[m], 0.0)
                 x_end[m] += y[m] * response[m]
-    recorded = k % rec.stride == 0
-    slot = rec.slot[first:stop]
-    sigma = neurons[SIGMA, first:stop]
-    arrival = ev_first[first:stop]
-    theta = neurons[THETA, first:stop]
-    inv_tau = neurons[INV_TAU, first:stop]
-    x_reset = neurons[X_RESET, first:stop]
+    recorded, slot, arrival, sigma, theta, inv_tau, x_reset = deciding_views(
+        first, stop, k, ev_first, neurons, rec
+    )
     n_left = 0
     for m in range(count):  # &, | and ~, not and / or / not, loads outside selects
         x0 = x[m]
@@ -908,13 +919,9 @@ def quiet_exponential(
     offset = neurons[OFFSET, first:stop]
     tau = neurons[TAU_M, first:stop]
     decay = neurons[DECAY, first:stop]
-    recorded = k % rec.stride == 0
-    slot = rec.slot[first:stop]
-    sigma = neurons[SIGMA, first:stop]
-    arrival = ev_first[first:stop]
-    theta = neurons[THETA, first:stop]
-    inv_tau = neurons[INV_TAU, first:stop]
-    x_reset = neurons[X_RESET, first:stop]
+    recorded, slot, arrival, sigma, theta, inv_tau, x_reset = deciding_views(
+        first, stop, k, ev_first, neurons, rec
+    )
     n_left = 0
     for m in range(count):  # every load unconditional, selects only: the loop vectorises
         a = offset[m]
