@@ -27,9 +27,10 @@ Dormand-Prince 5(4) sub-steps with error control (ATOL, TTOL), which stop at the
 
 No exponential is ever taken of an argument above ARG_CAP: in x the argument is capped
 (a stage beyond the cap belongs to a sub-step that is rejected), and in z, x is bounded
-by the cut. White noise (intensity sigma, Brunel convention) is an additive increment
-sigma sqrt((1 - exp(-2 h / tau_m)) / 2) N(0, 1) added to x at the end of each spike-free
-stretch h of a step (the Ornstein-Uhlenbeck variance of the leak; weak order 1).
+by BEYOND_CUT Delta_T above the cut. White noise (intensity sigma, Brunel convention)
+is an additive increment sigma sqrt((1 - exp(-2 h / tau_m)) / 2) N(0, 1) added to x at
+the end of each spike-free stretch h of a step (the Ornstein-Uhlenbeck variance of the
+leak; weak order 1).
 
 The fast step evaluates its exponentials by polynomials (exp_vec, exp_near), not libm,
 so that its loop over a block of neurons vectorises; there is no fast-math, so the
@@ -67,6 +68,12 @@ H_MIN = 1e-12
 #: Largest exponent evaluated; largest distance of the cut above v_T in units of Delta_T.
 ARG_CAP = 50.0
 ARG_PEAK_MAX = 700.0
+#: In z, a stage may go past the cut by up to BEYOND_CUT Delta_T in x (z down to
+#: z_peak exp(-BEYOND_CUT), at which it is held): the sub-step that crosses the cut sees
+#: the smooth continuation of the upswing, so its error estimate stays of fifth order
+#: and its length need not shrink to end just short of the cut.
+BEYOND_CUT = 4.0
+Z_BEYOND = math.exp(-BEYOND_CUT)
 #: Sub-steps switch from x to z at v_T + Z_FORM_ARG Delta_T (or half-way to the cut);
 #: an x sub-step must end at most 1 Delta_T above that (and half-way on to the cut).
 Z_FORM_ARG = 2.0
@@ -107,24 +114,25 @@ class AdExParams(NamedTuple):
 def rhs(in_z, v, y, u, m):
     """(dv/dt, dy/dt) with v = x (in_z False) or v = z (in_z True).
 
-    ``m`` holds (1/tau_m, 1/tau_w, alpha, x_T, Delta_T, 1/Delta_T, z_peak): reciprocals,
-    as a division would lengthen each stage's chain of dependent operations.
+    ``m`` holds (1/tau_m, 1/tau_w, alpha, x_T, Delta_T, 1/Delta_T, z_floor): reciprocals,
+    as a division would lengthen each stage's chain of dependent operations, and the
+    smallest z taken (see BEYOND_CUT).
     """
-    inv_tau_m, inv_tau_w, alpha, x_T, delta_t, inv_delta, z_peak = m
+    inv_tau_m, inv_tau_w, alpha, x_T, delta_t, inv_delta, z_floor = m
     if in_z:
-        x = x_T - delta_t * math.log(max(v, z_peak))
+        x = x_T - delta_t * math.log(max(v, z_floor))
         return (v * (x + y - u) - delta_t) * (inv_delta * inv_tau_m), (alpha * x - y) * inv_tau_w
     e = math.exp(min((v - x_T) * inv_delta, ARG_CAP))
     return (delta_t * e - v - y + u) * inv_tau_m, (alpha * v - y) * inv_tau_w
 
 
-def dp5(in_z, v, y, h, c, d, m):
-    """One Dormand-Prince step of length h from (v, y) under the drive c + d s (``m`` as
-    in ``rhs``).
+def dp5(in_z, v, y, k1v, k1y, h, c, d, m):
+    """One Dormand-Prince step of length h from (v, y), where the slopes are (k1v, k1y),
+    under the drive c + d s (``m`` as in ``rhs``).
 
-    Returns (v1, y1, error estimate of v, error estimate of y).
+    Returns (v1, y1, error estimate of v, error estimate of y, slopes at (v1, y1)): the
+    last stage is the slope at the end (first same as last), the next step's first.
     """
-    k1v, k1y = rhs(in_z, v, y, c, m)
     k2v, k2y = rhs(
         in_z,
         v + h * A21 * k1v,
@@ -165,7 +173,7 @@ def dp5(in_z, v, y, h, c, d, m):
     k7v, k7y = rhs(in_z, v1, y1, c + d * h, m)
     err_v = h * (E1 * k1v + E3 * k3v + E4 * k4v + E5 * k5v + E6 * k6v + E7 * k7v)
     err_y = h * (E1 * k1y + E3 * k3y + E4 * k4y + E5 * k5y + E6 * k6y + E7 * k7y)
-    return v1, y1, err_v, err_y
+    return v1, y1, err_v, err_y, k7v, k7y
 
 
 def exp_vec(x):
@@ -224,38 +232,47 @@ def integrate(x, y, s, s_end, c, d, tau_m, tau_w, alpha, x_T, delta_t, arg_peak)
     """Integrate from s to s_end (ms into the step) with error control, stopping at a cut.
 
     Returns (x, y, s_stop, spiked): the state at s_stop, which is s_end or the cut.
+    The sub-steps carry their variable v (x, or z above v_T + arg_z Delta_T) and its
+    slopes from one to the next, so that neither is taken again.
     """
     z_peak = math.exp(-arg_peak)
-    m = (1.0 / tau_m, 1.0 / tau_w, alpha, x_T, delta_t, 1.0 / delta_t, z_peak)
+    m = (1.0 / tau_m, 1.0 / tau_w, alpha, x_T, delta_t, 1.0 / delta_t, z_peak * Z_BEYOND)
     arg_z = min(Z_FORM_ARG, 0.5 * arg_peak)
     x_form_max = min(arg_z + 1.0, 0.5 * (arg_z + arg_peak))
+    in_z = x >= x_T + arg_z * delta_t
+    v = math.exp(-(x - x_T) / delta_t) if in_z else x
+    kv, ky = rhs(in_z, v, y, c + d * s, m)
     h = s_end - s
     while s < s_end:
         h = min(h, s_end - s)
         c_s = c + d * s
-        if x >= x_T + arg_z * delta_t:
-            z = math.exp(-(x - x_T) / delta_t)
-            z1, y1, err_v, err_y = dp5(True, z, y, h, c_s, d, m)
+        v1, y1, err_v, err_y, kv1, ky1 = dp5(in_z, v, y, kv, ky, h, c_s, d, m)
+        if in_z:
             tol_z = z_tolerance(x + y - c_s, tau_m, delta_t)
             err = max(abs(err_v) / tol_z, abs(err_y) / ATOL)
-            if err <= 1.0 or h <= H_MIN:
-                if z1 <= z_peak:
-                    theta, y_cut = locate_cut(z, y, h, z1, y1, c_s, d, m)
-                    return x_T + arg_peak * delta_t, y_cut, s + theta, True
-                x = x_T - delta_t * math.log(z1)
-                y = y1
-                s = s_end if h >= s_end - s else s + h
+            accept = err <= 1.0 or h <= H_MIN
+            if accept and v1 <= z_peak:
+                theta, y_cut = locate_cut(v, y, kv, ky, h, v1, y1, z_peak, c_s, d, m)
+                return x_T + arg_peak * delta_t, y_cut, s + theta, True
         else:
-            x1, y1, err_v, err_y = dp5(False, x, y, h, c_s, d, m)
-            if (x1 - x_T) / delta_t > x_form_max:  # too far up: retry shorter, then go to z
+            if (v1 - x_T) / delta_t > x_form_max:  # too far up: retry shorter, then go to z
                 h = 0.5 * h
                 continue
             err = max(abs(err_v), abs(err_y)) / ATOL
-            if err <= 1.0 or h <= H_MIN:
-                x = x1
-                y = y1
-                s = s_end if h >= s_end - s else s + h
-        h = h * min(5.0, max(0.2, 0.9 * (err + 1e-30) ** -0.2))
+            accept = err <= 1.0 or h <= H_MIN
+        if accept:
+            x = x_T - delta_t * math.log(v1) if in_z else v1
+            v = v1
+            y = y1
+            kv = kv1
+            ky = ky1
+            s = s_end if h >= s_end - s else s + h
+            if in_z != (x >= x_T + arg_z * delta_t):  # crossed v_T + arg_z Delta_T
+                in_z = not in_z
+                v = math.exp(-(x - x_T) / delta_t) if in_z else x
+                kv, ky = rhs(in_z, v, y, c + d * s, m)
+        if s < s_end:
+            h = h * min(5.0, max(0.2, 0.9 * (err + 1e-30) ** -0.2))
     return x, y, s_end, False
 
 
@@ -274,37 +291,44 @@ def z_tolerance(gap, tau_m, delta_t):
     return tol
 
 
-def locate_cut(z, y, h, z_hi, y_hi, c, d, m):
+def locate_cut(z, y, kz, ky, h, z_hi, y_hi, z_peak, c, d, m):
     """(theta, y(theta)) with z(theta) = z_peak in (0, h], from the Dormand-Prince step of
-    each trial length (regula falsi with the Illinois modification); (z_hi, y_hi) is the
-    step of length h, which ends at or below z_peak."""
-    z_peak = m[6]
+    each trial length from (z, y), where the slopes are (kz, ky); (z_hi, y_hi) is the step
+    of length h, which ends at or below z_peak.
+
+    Secant steps through the last two trials, kept inside the bracket of the cut (else
+    bisection), until the next would move theta by at most 1e-14 (1 + theta) ms or the
+    bracket is that short: they converge superlinearly from the first step on, where
+    regula falsi keeps an end of the bracket for a step or two. The trial returned may
+    end a rounding error short of z_peak.
+    """
     lo = 0.0
-    g_lo = z - z_peak
     hi = h
-    g_hi = z_hi - z_peak
-    side = 0
+    a = 0.0  # the trial before the latest
+    g_a = z - z_peak
+    b = h  # the latest trial
+    g_b = z_hi - z_peak
+    y_b = y_hi
     for _ in range(100):
-        if g_hi == 0.0 or hi - lo <= 1e-14 * (1.0 + hi):
+        tol = 1e-14 * (1.0 + b)
+        if abs(g_b) * abs(b - a) <= tol * abs(g_b - g_a) or hi - lo <= tol:
             break
-        theta = (lo * g_hi - hi * g_lo) / (g_hi - g_lo)
-        if not (lo < theta < hi):
-            theta = 0.5 * (lo + hi)
-        z_t, y_t, _, _ = dp5(True, z, y, theta, c, d, m)
+        theta = 0.5 * (lo + hi)  # bisection where the secant fails
+        if g_b != g_a:
+            secant = b - g_b * (b - a) / (g_b - g_a)
+            if lo < secant < hi:
+                theta = secant
+        z_t, y_t, _, _, _, _ = dp5(True, z, y, kz, ky, theta, c, d, m)
         if z_t > z_peak:
             lo = theta
-            g_lo = z_t - z_peak
-            if side == -1:
-                g_hi *= 0.5
-            side = -1
         else:
             hi = theta
-            g_hi = z_t - z_peak
-            y_hi = y_t
-            if side == 1:
-                g_lo *= 0.5
-            side = 1
-    return hi, y_hi
+        a = b
+        g_a = g_b
+        b = theta
+        g_b = z_t - z_peak
+        y_b = y_t
+    return b, y_b
 
 
 def relax(y, y_inf, h, tau_w):
@@ -429,12 +453,15 @@ def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, work,
     changes that exponent by more than 1, its local error estimate (see FAST_TOL) is too
     large, it starts or would end above x_max, or the neuron is refractory.
 
-    Every array is the block's own view, indexed from 0; ``work`` (12 rows) holds the
+    Every array is the block's own view, indexed from 0; ``work`` (14 rows) holds the
     stages and the steps. One loop per stage, without calls or branches (hence & rather
     than ``and``): the compiler vectorises each, and the short loops keep the processor
     busy where one long loop would wait on each neuron's chain of dependent operations.
-    The new state goes to ``work`` and is then copied: a loop storing either it or the
-    old value back into the state compiles to masked stores, several times slower.
+    No loop stores either a new value or the one it read back in place, as that compiles
+    to masked stores, several times slower: each stage's spread has its own row, and the
+    new state goes to ``work`` and is then copied. So does todo, as a float: turning the
+    comparisons' masks into bytes in the long last loop costs more than converting the
+    floats in the copying loop.
     """
     n = xs.shape[0]
     half = 0.5 * dt
@@ -460,7 +487,7 @@ def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, work,
             table[2, j],
         )
     for j in range(n):
-        work[5, j], work[6, j], spread = stage(
+        work[5, j], work[6, j], work[12, j] = stage(
             xs[j],
             ys[j],
             work[0, j],
@@ -473,7 +500,6 @@ def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, work,
             alpha[j],
             table[2, j],
         )
-        work[7, j] = max(work[7, j], spread)
     h6 = dt * (1.0 / 6.0)
     for j in range(n):
         x = xs[j]
@@ -494,7 +520,7 @@ def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, work,
         )
         x1 = x + h6 * (work[1, j] + 2.0 * (work[3, j] + work[5, j]) + k4x)
         y1 = y + h6 * (work[2, j] + 2.0 * (work[4, j] + work[6, j]) + k4y)
-        spread = max(work[7, j], spread)
+        spread = max(max(work[7, j], work[12, j]), spread)
         g = dt * e1 * table[0, j]  # the exponential term's change of x over the step
         stiff = g * table[2, j]  # dt times the exponential term's Jacobian
         spread2 = spread * spread
@@ -508,10 +534,11 @@ def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, work,
         work[9, j] = y1 if keep else y
         work[10, j] = x1
         work[11, j] = y1
-        todo[j] = 2 - int(ok) - int(keep)
+        work[13, j] = 0.0 if keep else (1.0 if ok else 2.0)
     for j in range(n):
         xs[j] = work[8, j]
         ys[j] = work[9, j]
+        todo[j] = int(work[13, j])
 
 
 def interleave_stride(n):
@@ -532,10 +559,11 @@ def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, 
     """Advance every neuron over steps [k0, k1), blocks of ``block`` neurons in parallel
     (in the order of ``interleave_stride``).
 
-    Each step of a block runs in three passes over its neurons: the drive (and the
-    recorded traces); the RK4 fast step of every neuron, kept at once where it applies
-    to a noise-free neuron (loops without calls, which the compiler vectorises); then
-    the rest: the noise of a kept fast step, or ``advance`` for a refractory neuron or a
+    Each step of a block runs in three passes over its neurons: the drive (at the first
+    step only when it is steady, without waveforms or sampled input) and the recorded
+    traces; the RK4 fast step of every neuron, kept at once where it applies to a
+    noise-free neuron (loops without calls, which the compiler vectorises); then the
+    rest: the noise of a kept fast step, or ``advance`` for a refractory neuron or a
     declined step. That pass reads ``todo`` eight neurons (one int64) at a time, so that
     it skips quickly over the neurons with nothing left.
     Neuron i draws the noise of neuron ``neuron_offset + i``. Returns OK, or
@@ -547,6 +575,7 @@ def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, 
     inv_dt = 1.0 / dt
     status = np.zeros(n_blocks, dtype=np.int64)
     stride = interleave_stride(n_blocks)
+    steady = drive.gain.shape[0] == 0 and drive.sampled.shape[0] == 0  # the same every step
     for it in prange(n_blocks):
         bi = it * stride % n_blocks
         lo = bi * block
@@ -560,10 +589,11 @@ def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, 
         ds = np.empty(nb)
         todo = np.zeros(-(-nb // 8) * 8, dtype=np.int8)
         todo_words = todo.view(np.int64)
-        work = np.empty((12, nb))
+        work = np.empty((14, nb))
         for k in range(k0, k1):
             t0 = k * dt
-            drive_pass(k, inv_dt, drive, lo, hi, cs, es, ds)
+            if k == k0 or not steady:
+                drive_pass(k, inv_dt, drive, lo, hi, cs, es, ds)
             if k % rec.stride == 0:
                 sample = k // rec.stride - rec.first_sample
                 for j in recorded:
