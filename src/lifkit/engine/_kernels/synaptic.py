@@ -66,7 +66,7 @@ PARALLEL_MIN_UPDATES = 32768
 
 #: Compiled into their callers (see jit): each call of a function that takes arrays costs
 #: reference counting, and these are called once per block and window.
-INLINE = ("quiet_step", "quiet_exponential", "deciding_views")
+INLINE = ("quiet_step", "quiet_exponential", "deciding_views", "quiet_decision")
 
 # Rows of the neuron table (see neuron_table).
 TAU_M = 0
@@ -734,6 +734,20 @@ def deciding_views(first, stop, k, ev_first, neurons, rec):
     )
 
 
+def quiet_decision(x0, x_end, bound, r_end, theta, inv_tau, x_reset, busy, t0, t1, dt):
+    """(done, x): whether a neuron that is not ``busy`` is done with a step from x0 in one
+    piece -- refractory throughout, or outside the refractory period with no crossing
+    possible (x_end < theta and the bound of :func:`fast_block`, ``bound`` the drive's
+    upper bound) -- and its x after the step if so, else x0. &, | and ~ and selects only,
+    so that the calling loop vectorises."""
+    refractory = r_end >= t1
+    rise = dt * max(0.0, bound - x0) * inv_tau
+    quiet = (r_end <= t0) & (x_end < theta) & (x0 + rise < theta)
+    done = ~busy & (refractory | quiet)
+    x_new = x_reset if refractory else x_end
+    return done, x_new if done else x0
+
+
 def quiet_step(
     first, stop, k, dt, x_state, ref_end, state, ev_first, kinds, rows, syn, neurons,
     response_dt, drive, rec, work,
@@ -801,20 +815,12 @@ def quiet_step(
     )
     n_left = 0
     for m in range(count):  # &, | and ~, not and / or / not, loads outside selects
-        x0 = x[m]
-        r_end_m = r_end[m]
-        theta_m = theta[m]
-        x_end_m = x_end[m]
-        x_reset_m = x_reset[m]
         busy = (sigma[m] > 0.0) | (recorded & (slot[m] >= 0)) | (arrival[m] < t1)
-        refractory = r_end_m >= t1
-        rise = dt * max(0.0, bound[m] - x0) * inv_tau[m]
-        quiet = (r_end_m <= t0) & (x_end_m < theta_m) & (x0 + rise < theta_m)
-        done = ~busy & (refractory | quiet)
+        done, x[m] = quiet_decision(
+            x[m], x_end[m], bound[m], r_end[m], theta[m], inv_tau[m], x_reset[m], busy, t0, t1, dt
+        )
         left[m] = 0.0 if done else 1.0
         n_left += 0 if done else 1
-        x_new = x_reset_m if refractory else x_end_m
-        x[m] = x_new if done else x0
     for q in range(n_types):
         kind = kinds[q]
         if kind == DELTA:
@@ -928,9 +934,6 @@ def quiet_exponential(
         x0 = x[m]
         za = z0[m]
         zb = z1[m]
-        r_end_m = r_end[m]
-        theta_m = theta[m]
-        x_reset_m = x_reset[m]
         bound_in_m = bound_in[m]
         x_in_m = x_in[m]
         added0_m = added0[m]
@@ -951,14 +954,11 @@ def quiet_exponential(
         end0 = end0 + added0_m if arrived else end0
         end1 = end1 + added1_m if arrived else end1
         busy = (sigma[m] > 0.0) | (recorded & (slot[m] >= 0))
-        refractory = r_end_m >= t1
-        rise = dt * max(0.0, bound - x0) * inv_tau[m]
-        quiet = (r_end_m <= t0) & (x_end < theta_m) & (x0 + rise < theta_m)
-        done = ~busy & (refractory | quiet)
+        done, x[m] = quiet_decision(
+            x0, x_end, bound, r_end[m], theta[m], inv_tau[m], x_reset[m], busy, t0, t1, dt
+        )
         left[m] = 0.0 if done else 1.0
         n_left += 0 if done else 1
-        x_new = x_reset_m if refractory else x_end
-        x[m] = x_new if done else x0
         z1[m] = end1 if done & two else zb  # first: z1 is z0 with one type
         z0[m] = end0 if done else za
     return n_left
