@@ -313,14 +313,18 @@ def segment_at(i, s, x0, a, b, tau, syn, state):
 
 
 def solve_threshold(lo, hi, f_lo, f_hi, i, x0, a, b, tau, theta, syn, state):
-    """s in [lo, hi] with x(s) = theta, given x(lo) < theta <= x(hi): Newton + bisection."""
+    """s in [lo, hi] with x(s) = theta, given x(lo) < theta <= x(hi): Newton + bisection.
+    Newton converges quadratically, so once its step is 1e-13 ms the next one is far below
+    the rounding of x (smaller steps, or bisection after an exact hit, only chase it)."""
     s = lo + (hi - lo) * (-f_lo) / (f_hi - f_lo)
     if not (lo < s < hi):
         s = 0.5 * (lo + hi)
     for _ in range(100):
         x, u, _du = segment_at(i, s, x0, a, b, tau, syn, state)
         f = x - theta
-        if f >= 0.0:
+        if f == 0.0:
+            return s
+        if f > 0.0:
             hi = s
         else:
             lo = s
@@ -328,7 +332,7 @@ def solve_threshold(lo, hi, f_lo, f_hi, i, x0, a, b, tau, theta, syn, state):
         candidate = s - f / slope if slope > 0.0 else 0.5 * (lo + hi)
         if not (lo < candidate < hi):
             candidate = 0.5 * (lo + hi)
-        if abs(candidate - s) <= 1e-15 * (1.0 + abs(s)) or hi - lo <= 1e-15 * (1.0 + hi):
+        if abs(candidate - s) <= 1e-13 * (1.0 + abs(s)) or hi - lo <= 1e-15 * (1.0 + hi):
             return candidate
         s = candidate
     return s
