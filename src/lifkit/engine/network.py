@@ -23,6 +23,7 @@ from ..stimuli.base import Stimulus, TimeGrid
 from ..synapses.projection import Connections, Projection
 from ..synapses.sources import PoissonGroup, SpikeTimes
 from . import config
+from ._kernels.event_driven import SLOTS, initial_state
 from ._kernels.events import POISSON, RECURRENT, SPIKE_TIMES
 from ._kernels.rng import seed_key
 from ._kernels.synaptic import CASCADE, EXPONENTIAL, SynapticParams
@@ -255,9 +256,14 @@ def synaptic_plan(
     net = lower_network(projections, model.broadcast(n_neurons)["R"], grid, seed)
     lif = {name: getattr(base.params, name) for name in SynapticParams._fields[:9]}
     params = SynapticParams(**lif, **net.tables)
+    skipping = skips_quiet_steps(params, base.drive)
+    neuron_state = (
+        initial_state(base.state[0])
+        if skipping
+        else (*base.state, np.zeros((net.n_rows, n_neurons)))
+    )
     state = (
-        *base.state,
-        np.zeros((net.n_rows, n_neurons)),
+        *neuron_state,
         np.zeros(net.queue_capacity),
         np.zeros(net.queue_capacity, dtype=np.int64),
         np.zeros(1 + net.n_cursors, dtype=np.int64),
@@ -269,10 +275,24 @@ def synaptic_plan(
         base.drive,
         state,
         ("v", "I", "I_syn"),
-        "synaptic",
+        "event_driven" if skipping else "synaptic",
         n_neurons,
         grow=grow,
         updates_per_step=net.updates_per_step,
+    )
+
+
+def skips_quiet_steps(params: SynapticParams, drive: Any) -> bool:
+    """Whether a run can skip its neurons' quiet steps (the ``event_driven`` kernel): one
+    tau_m, a constant drive, no noise, delta synapses and at most two exponential ones."""
+    return (
+        params.tau.size > 0
+        and bool(np.all(params.tau == params.tau[0]))
+        and drive.gain.shape[0] == 0
+        and drive.sampled.shape[0] == 0
+        and not np.any(params.sigma > 0.0)
+        and bool(np.all(params.syn_kind != CASCADE))
+        and int(np.count_nonzero(params.syn_kind == EXPONENTIAL)) <= SLOTS
     )
 
 

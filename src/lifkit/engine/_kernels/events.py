@@ -204,18 +204,10 @@ def _window_spikes(pr, src, ka, kb, dt, queue_time, queue_neuron, queue_ptr, out
     return pos
 
 
-def window_events(pr, src, ka, kb, dt, span, ev_first, queue_time, queue_neuron, queue_ptr):
-    """The synaptic events arriving in steps [ka, kb), grouped by target and time-sorted,
-    in time proportional to their number (not to the neurons').
-
-    ``span`` (2, n) and ``ev_first`` (n,) come in cleared (zeros and inf, see
-    :func:`clear_events`) and go out filled for the targets: target i's events are the
-    entries ``span[0, i]:span[1, i]``, ascending in time (ties in projection and source
-    order), the first at ``ev_first[i]``. Returns (targets, ev_time, ev_synapse,
-    ev_weight, ev_spike, spike_time, spike_synapse): the neurons with events (in the order
-    first met), and the events; event e comes from spike ``ev_spike[e]`` of the
-    window, which arrives at ``spike_time`` through synapse type ``spike_synapse``.
-    """
+def window_spikes(pr, src, ka, kb, dt, queue_time, queue_neuron, queue_ptr):
+    """The presynaptic spikes of every projection arriving in steps [ka, kb): (arrival
+    time, source row, projection, order), ``order`` ranking them by arrival time (ties
+    in projection and source order). Moves the recurrent projections' cursors on."""
     empty_t = np.empty(0)
     empty_i = np.empty(0, dtype=np.int64)
     count = _window_spikes(
@@ -229,7 +221,25 @@ def window_events(pr, src, ka, kb, dt, span, ev_first, queue_time, queue_neuron,
         pr, src, ka, kb, dt, queue_time, queue_neuron, queue_ptr,
         (spike_time, spike_row, spike_proj), True,
     )  # fmt: skip
-    order = stable_argsort(spike_time)
+    return spike_time, spike_row, spike_proj, stable_argsort(spike_time)
+
+
+def window_events(pr, src, ka, kb, dt, span, ev_first, queue_time, queue_neuron, queue_ptr):
+    """The synaptic events arriving in steps [ka, kb), grouped by target and time-sorted,
+    in time proportional to their number (not to the neurons').
+
+    ``span`` (2, n) and ``ev_first`` (n,) come in cleared (zeros and inf, see
+    :func:`clear_events`) and go out filled for the targets: target i's events are the
+    entries ``span[0, i]:span[1, i]``, ascending in time (ties in projection and source
+    order), the first at ``ev_first[i]``. Returns (targets, ev_time, ev_synapse,
+    ev_weight, ev_spike, spike_time, spike_synapse): the neurons with events (in the order
+    first met), and the events; event e comes from spike ``ev_spike[e]`` of the
+    window, which arrives at ``spike_time`` through synapse type ``spike_synapse``.
+    """
+    spike_time, spike_row, spike_proj, order = window_spikes(
+        pr, src, ka, kb, dt, queue_time, queue_neuron, queue_ptr
+    )
+    count = spike_time.shape[0]
     total = 0
     for c in range(count):
         row = pr.row_start[spike_proj[c]] + spike_row[c]

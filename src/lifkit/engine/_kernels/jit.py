@@ -27,9 +27,9 @@ from typing import Any
 
 import numba
 
-from . import adex, alif, buffers, events, expdiff, inputs, lif, rng, synaptic
+from . import adex, alif, buffers, event_driven, events, expdiff, inputs, lif, rng, synaptic
 
-_KERNEL_MODULES = (rng, buffers, inputs, lif, alif, adex, expdiff, events, synaptic)
+_KERNEL_MODULES = (rng, buffers, inputs, lif, alif, adex, expdiff, events, synaptic, event_driven)
 
 
 def cache_dir() -> Path:
@@ -100,10 +100,11 @@ def _rebuild(function: types.FunctionType, namespace: dict[str, Any], name: str)
 
 @cache
 def chunk_function(module_name: str, name: str, parallel: bool) -> Callable[..., int]:
-    """The compiled chunk function ``name`` of a kernel module, serial or parallel."""
+    """The compiled chunk function ``name`` of a kernel module, serial or parallel (the
+    serial one when the module has no parallel loop: no ``prange``)."""
     module = {m.__name__.rsplit(".", 1)[1]: m for m in _KERNEL_MODULES}[module_name]
     compiled = _compiled_helpers()
-    if not parallel:
+    if not parallel or not hasattr(module, "prange"):
         return compiled[module.__name__][name]
     own = compiled[module.__name__]
     namespace = {**vars(module), **_imported(module, compiled), **own, "prange": numba.prange}

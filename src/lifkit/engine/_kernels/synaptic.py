@@ -25,11 +25,14 @@ share when every neuron has the same tau (:func:`arrival_table`). Such steps are
 vectorises across neurons: :func:`quiet_exponential` (a constant drive and one or two
 exponential synapse types; it takes steps with arrivals too) or :func:`quiet_step` (the
 neurons without arrivals). Any other step is cut into segments at its arrivals
-(:func:`step_by_segments`). A threshold crossing inside a
-segment is found by safeguarded Newton on the closed form, with x' = (u - x)/tau; when
-both ends of a segment are below threshold an interior maximum is looked for only if x'
-changes sign from + to - and the bound max x <= x0 + s max(0, U - x0)/tau (U an upper
-bound of u on the segment) allows a crossing. Spikes reset x and start the refractory
+(:func:`step_by_segments`). (Runs whose neurons share tau_m under a constant drive,
+without noise and with delta and at most two exponential synapse types skip each
+neuron's quiet steps instead, :mod:`.event_driven`, and take the others with these
+functions.) A threshold crossing inside a segment is found by safeguarded Newton on the
+closed form, with x' = (u - x)/tau; when both ends of a segment are below threshold an
+interior maximum is looked for only if x' changes sign from + to - and the bound
+max x <= x0 + s max(0, U - x0)/tau (U an upper bound of u on the segment) allows a
+crossing. Spikes reset x and start the refractory
 period as in the plain LIF kernel; synaptic drives keep evolving (and keep receiving
 arrivals) while the neuron is refractory. White noise is added as there, one exactly
 sampled increment per segment. Which way a step goes depends only on the neuron's state
