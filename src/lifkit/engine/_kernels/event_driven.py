@@ -144,8 +144,9 @@ def next_due(k, dt, tau, hot, i, recorded):
         return k
     if bound <= x:
         return k + MAX_SKIP
-    safe = ((r_end - t) if held else 0.0) / dt + (theta - x) * tau / ((bound - x) * dt)
-    return k + max(0, int(min(safe, MAX_SKIP + 1.0)) - 1)  # safe: in steps
+    wait = (r_end - t) if held else 0.0  # ms before x moves
+    safe = (wait + (theta - x) * tau / (bound - x)) * (1.0 / dt)  # steps (one division)
+    return k + max(0, int(min(safe, MAX_SKIP + 1.0)) - 1)
 
 
 def touch(i, k, hot, touched, n_touched):
