@@ -77,19 +77,44 @@ def cuba_like(delay, n=600, duration=150.0, **options):
                        record=lk.Record(neurons=()), **options)  # fmt: skip
 
 
-@pytest.mark.parametrize("delay", [0.1, 0.37])
-def test_skipping_quiet_steps_gives_the_spikes_of_the_step_by_step_kernel(delay, monkeypatch):
+def mixed(n=50):
+    """Delta and exponential Poisson input, recurrent inhibition, two recorded neurons."""
+    model = lk.LIF(tau_m=10.0, R=1.0, v_rest=0.0, v_reset=0.0, v_th=15.0, t_ref=2.0,
+                   v_init=np.linspace(0.0, 14.0, n))  # fmt: skip
+    drive = lk.PoissonGroup(40, "30 Hz")
+    projections = [
+        lk.Projection(drive, synapse=lk.DeltaSynapse(), weights="2 mV",
+                      connectivity=lk.Random(p=0.2)),
+        lk.Projection(drive, synapse=lk.ExponentialSynapse("3 ms"), weights="4 mV",
+                      delay=0.55, connectivity=lk.Random(p=0.2)),
+        lk.Projection(lk.Neurons(0, n), synapse=lk.ExponentialSynapse("3 ms"),
+                      weights="-3 mV", delay=0.2, connectivity=lk.Random(p=0.1)),
+    ]  # fmt: skip
+    record = lk.Record(neurons=[3, 17], variables=("v", "I_syn"))
+    return lk.simulate(model, lk.Constant("12 mV"), projections=projections, duration=300.0,
+                       seed=4, record=record)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "network_run",
+    [lambda: cuba_like(0.1), lambda: cuba_like(0.37), mixed],
+    ids=["cuba-0.1ms", "cuba-0.37ms", "delta-exponential-recorded"],
+)
+def test_skipping_quiet_steps_gives_the_spikes_of_the_step_by_step_kernel(network_run, monkeypatch):
     """Two algorithms, one answer: the same spikes in the same order, times within
-    1e-9 ms (their rounding differs, about 1e-12 ms)."""
-    skipping = cuba_like(delay)
+    1e-9 ms (their rounding differs, about 1e-12 ms), and the same recorded traces."""
+    skipping = network_run()
     monkeypatch.setattr(network, "skips_quiet_steps", lambda *args: False)
-    stepping = cuba_like(delay)
+    stepping = network_run()
     assert skipping.spike_times.size > 400
     order_a = np.lexsort((skipping.spike_neurons, skipping.spike_times))
     order_b = np.lexsort((stepping.spike_neurons, stepping.spike_times))
     np.testing.assert_array_equal(skipping.spike_neurons[order_a], stepping.spike_neurons[order_b])
     np.testing.assert_allclose(skipping.spike_times[order_a], stepping.spike_times[order_b],
                                rtol=0, atol=1e-9)  # fmt: skip
+    if skipping.I_syn is not None:  # recorded traces
+        np.testing.assert_allclose(skipping.v, stepping.v, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(skipping.I_syn, stepping.I_syn, rtol=0, atol=1e-9)
 
 
 def plan_kernel(model, stimulus, synapse, n=3):

@@ -40,8 +40,10 @@ def delta_reference(arrivals, weights, drive, t_ref, duration, tau=TAU, theta=TH
     return np.array(spikes)
 
 
+@pytest.mark.parametrize("recorded", [True, False], ids=["stepped", "skipping"])
 @pytest.mark.parametrize(("drive", "t_ref"), [(14.5, 0.0), (16.0, 2.0), (12.0, 3.0)])
-def test_delta_synapse_spike_times_equal_event_driven_solution(drive, t_ref):
+def test_delta_synapse_spike_times_equal_event_driven_solution(drive, t_ref, recorded):
+    """A recorded neuron is taken step by step; one that is not skips its quiet steps."""
     rng = np.random.default_rng(7)
     n_inputs, per_input, delay, duration = 20, 8, 0.37, 200.0
     indices = np.repeat(np.arange(n_inputs), per_input)
@@ -54,9 +56,9 @@ def test_delta_synapse_spike_times_equal_event_driven_solution(drive, t_ref):
         delay=f"{delay} ms",
     )
     model = lk.LIF.preset("orhan", t_ref=t_ref)
-    result = lk.simulate(
-        model, lk.Constant(f"{drive} mV"), projections=[projection], duration=duration, dt=0.1
-    )
+    record = lk.Record() if recorded else lk.Record(neurons=())
+    result = lk.simulate(model, lk.Constant(f"{drive} mV"), projections=[projection],
+                         duration=duration, dt=0.1, record=record)  # fmt: skip
     expected = delta_reference(times + delay, weights[indices], drive, t_ref, duration)
     assert expected.size >= 10
     np.testing.assert_allclose(result.spike_times, expected, rtol=0, atol=1e-9)
