@@ -11,11 +11,11 @@ caught up at the next touch in one exact jump: over j whole steps without arriva
     c_q -> c_q e^{-j dt/tau_q},
 
 read from a table of j (x held at the reset while refractory; when the refractory
-period ended in between, x starts from the reset then, in closed form). A touched step is taken
-as :func:`~.synaptic.fast_block` takes a simple step, with the same operations in the
-same order (the arrivals' effects summed per neuron as the step's spikes are delivered,
-in arrival order), and any other step by :func:`~.synaptic.slow_block`, so arrivals,
-crossings and refractory ends are exact as in the synaptic kernel.
+period ended in between, x starts from the reset then, in closed form). A touched step
+is taken as :func:`~.synaptic.fast_block` takes a simple step, with the same operations
+in the same order (the arrivals' effects summed per neuron as the step's spikes are
+delivered, in arrival order), and any other step by :func:`~.synaptic.slow_block`, so
+arrivals, crossings and refractory ends are exact as in the synaptic kernel.
 
 A step touches about one neuron in twenty in a network like CUBA, each at a random place,
 so what a touch reads and writes sits in one row of ``hot`` (neuron-major): the state
@@ -248,10 +248,9 @@ def quiet_steps(
                 x += z1 * math.exp((s - j * dt) / tau1) * response_z(s, tau, tau1)
             z0 *= table[1, j]
             z1 *= table[3, j]
-            hot[i, X] = x
+            hot[i, X] = x  # the slow path starts from here; both paths set LAST
             hot[i, C] = z0
             hot[i, C + 1] = z1
-            hot[i, LAST] = k
         refractory = r_end >= t1
         if r_end > t0 and not refractory:  # the refractory period ends inside the step
             slow[n_slow] = i

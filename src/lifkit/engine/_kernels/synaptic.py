@@ -32,11 +32,11 @@ functions.) A threshold crossing inside a segment is found by safeguarded Newton
 closed form, with x' = (u - x)/tau; when both ends of a segment are below threshold an
 interior maximum is looked for only if x' changes sign from + to - and the bound
 max x <= x0 + s max(0, U - x0)/tau (U an upper bound of u on the segment) allows a
-crossing. Spikes reset x and start the refractory
-period as in the plain LIF kernel; synaptic drives keep evolving (and keep receiving
-arrivals) while the neuron is refractory. White noise is added as there, one exactly
-sampled increment per segment. Which way a step goes depends only on the neuron's state
-at its start, so results do not depend on windows, chunks or threads.
+crossing. Spikes reset x and start the refractory period as in the plain LIF kernel;
+synaptic drives keep evolving (and keep receiving arrivals) while the neuron is
+refractory. White noise is added as there, one exactly sampled increment per segment.
+Which way a step goes depends only on the neuron's state at its start, so results do not
+depend on windows, chunks or threads.
 """
 
 import math
