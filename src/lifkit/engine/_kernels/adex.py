@@ -19,10 +19,10 @@ Dormand-Prince 5(4) sub-steps with error control (ATOL, TTOL), which stop at the
 
       tau_m Delta_T dz/dt = z (x + y - u) - Delta_T,   x = x_T - Delta_T ln z.
 
-  The spike is where z reaches z_peak = exp(-(v_peak - v_T)/Delta_T), located by
-  bisecting the sub-step's length (regula falsi, Illinois). When v_peak lies more than
-  ARG_PEAK_MAX Delta_T above v_T, z_peak would underflow and the cut is taken at
-  v_T + ARG_PEAK_MAX Delta_T, which the trajectory reaches less than
+  The spike is where z reaches z_peak = exp(-(v_peak - v_T)/Delta_T), located in the
+  sub-step that crosses it by Newton steps on trial lengths (``locate_cut``). When
+  v_peak lies more than ARG_PEAK_MAX Delta_T above v_T, z_peak would underflow and the
+  cut is taken at v_T + ARG_PEAK_MAX Delta_T, which the trajectory reaches less than
   tau_m exp(-ARG_PEAK_MAX) ms before v_peak.
 
 No exponential is ever taken of an argument above ARG_CAP: in x the argument is capped
@@ -59,9 +59,11 @@ INLINE = ("exp_vec", "exp_near", "stage")
 FAST_ARG = 2.5
 FAST_TOL = 1e-4
 #: Error per Dormand-Prince sub-step: ATOL mV in x and y; in z see z_tolerance, which
-#: bounds the error of the cut's time by TTOL ms.
+#: bounds the error of the cut's time by TTOL ms. Both lie far below a fast step's error
+#: near v_T + FAST_ARG Delta_T (about 2e-7 mV, or 1e-7 ms of spike time, at dt = 0.1 ms
+#: for Brette & Gerstner 2005); a tighter TTOL would cost sub-steps and gain nothing there.
 ATOL = 1e-9
-TTOL = 1e-9
+TTOL = 1e-8
 #: Sub-steps shorter than this (ms) are accepted whatever their error, so that a step
 #: always completes.
 H_MIN = 1e-12
@@ -77,6 +79,8 @@ Z_BEYOND = math.exp(-BEYOND_CUT)
 #: Sub-steps switch from x to z at v_T + Z_FORM_ARG Delta_T (or half-way to the cut);
 #: an x sub-step must end at most 1 Delta_T above that (and half-way on to the cut).
 Z_FORM_ARG = 2.0
+#: The cut's last Newton step (ms) along a trial's end slope, after which theta is taken.
+NEWTON_LAST = 1e-7
 
 #: Smallest exponent exp_vec evaluates (exp(-40) = 4.2e-18).
 EXP_FLOOR = -40.0
@@ -233,7 +237,10 @@ def integrate(x, y, s, s_end, c, d, tau_m, tau_w, alpha, x_T, delta_t, arg_peak)
 
     Returns (x, y, s_stop, spiked): the state at s_stop, which is s_end or the cut.
     The sub-steps carry their variable v (x, or z above v_T + arg_z Delta_T) and its
-    slopes from one to the next, so that neither is taken again.
+    slopes from one to the next, so that neither is taken again. The step-size control
+    is predictive (Gustafsson 1994): in the upswing the error of a sub-step of a given
+    length grows from one sub-step to the next, which a controller that looks only at
+    the last error follows with a declined sub-step after each accepted one.
     """
     z_peak = math.exp(-arg_peak)
     m = (1.0 / tau_m, 1.0 / tau_w, alpha, x_T, delta_t, 1.0 / delta_t, z_peak * Z_BEYOND)
@@ -243,7 +250,9 @@ def integrate(x, y, s, s_end, c, d, tau_m, tau_w, alpha, x_T, delta_t, arg_peak)
     v = math.exp(-(x - x_T) / delta_t) if in_z else x
     kv, ky = rhs(in_z, v, y, c + d * s, m)
     h = s_end - s
-    while s < s_end:
+    h_last = 0.0  # the last accepted sub-step and its error^(-1/5), for the prediction
+    r_last = 1.0
+    while True:
         h = min(h, s_end - s)
         c_s = c + d * s
         v1, y1, err_v, err_y, kv1, ky1 = dp5(in_z, v, y, kv, ky, h, c_s, d, m)
@@ -252,7 +261,7 @@ def integrate(x, y, s, s_end, c, d, tau_m, tau_w, alpha, x_T, delta_t, arg_peak)
             err = max(abs(err_v) / tol_z, abs(err_y) / ATOL)
             accept = err <= 1.0 or h <= H_MIN
             if accept and v1 <= z_peak:
-                theta, y_cut = locate_cut(v, y, kv, ky, h, v1, y1, z_peak, c_s, d, m)
+                theta, y_cut = locate_cut(v, y, kv, ky, h, v1, kv1, z_peak, c_s, d, m)
                 return x_T + arg_peak * delta_t, y_cut, s + theta, True
         else:
             if (v1 - x_T) / delta_t > x_form_max:  # too far up: retry shorter, then go to z
@@ -266,13 +275,23 @@ def integrate(x, y, s, s_end, c, d, tau_m, tau_w, alpha, x_T, delta_t, arg_peak)
             y = y1
             kv = kv1
             ky = ky1
-            s = s_end if h >= s_end - s else s + h
+            if h >= s_end - s:
+                break
+            s = s + h
             if in_z != (x >= x_T + arg_z * delta_t):  # crossed v_T + arg_z Delta_T
                 in_z = not in_z
                 v = math.exp(-(x - x_T) / delta_t) if in_z else x
                 kv, ky = rhs(in_z, v, y, c + d * s, m)
-        if s < s_end:
-            h = h * min(5.0, max(0.2, 0.9 * (err + 1e-30) ** -0.2))
+        r = (err + 1e-30) ** -0.2
+        grow = 0.9 * r
+        if not accept:
+            grow = min(grow, 1.0)
+        else:
+            if h_last > 0.0:  # 0.9 (h / h_last) (err_last / err^2)^(1/5)
+                grow = grow * min(1.0, (h / h_last) * (r / r_last))
+            h_last = h
+            r_last = r
+        h = h * min(5.0, max(0.2, grow))
     return x, y, s_end, False
 
 
@@ -291,44 +310,67 @@ def z_tolerance(gap, tau_m, delta_t):
     return tol
 
 
-def locate_cut(z, y, kz, ky, h, z_hi, y_hi, z_peak, c, d, m):
+def locate_cut(z, y, kz, ky, h, z_hi, kz_hi, z_peak, c, d, m):
     """(theta, y(theta)) with z(theta) = z_peak in (0, h], from the Dormand-Prince step of
-    each trial length from (z, y), where the slopes are (kz, ky); (z_hi, y_hi) is the step
-    of length h, which ends at or below z_peak.
+    each trial length from (z, y), where the slopes are (kz, ky); z_hi <= z_peak ends the
+    step of length h, with the slope kz_hi there.
 
-    Secant steps through the last two trials, kept inside the bracket of the cut (else
-    bisection), until the next would move theta by at most 1e-14 (1 + theta) ms or the
-    bracket is that short: they converge superlinearly from the first step on, where
-    regula falsi keeps an end of the bracket for a step or two. The trial returned may
-    end a rounding error short of z_peak.
+    The first trial is the root of the step's cubic Hermite interpolant. From each trial
+    a Newton step follows along the trial's end slope (its last stage); once that moves
+    theta by at most NEWTON_LAST ms, theta and y are moved along it and returned (the
+    neglected quadratic term is far below TTOL). Otherwise the Newton step gives the next
+    trial, or the bisection of the bracket when it leaves the bracket.
     """
     lo = 0.0
     hi = h
-    a = 0.0  # the trial before the latest
-    g_a = z - z_peak
-    b = h  # the latest trial
-    g_b = z_hi - z_peak
-    y_b = y_hi
+    theta = hermite_root(z - z_peak, kz, z_hi - z_peak, kz_hi, h)
     for _ in range(100):
-        tol = 1e-14 * (1.0 + b)
-        if abs(g_b) * abs(b - a) <= tol * abs(g_b - g_a) or hi - lo <= tol:
-            break
-        theta = 0.5 * (lo + hi)  # bisection where the secant fails
-        if g_b != g_a:
-            secant = b - g_b * (b - a) / (g_b - g_a)
-            if lo < secant < hi:
-                theta = secant
-        z_t, y_t, _, _, _, _ = dp5(True, z, y, kz, ky, theta, c, d, m)
+        z_t, y_t, _, _, kz_t, ky_t = dp5(True, z, y, kz, ky, theta, c, d, m)
         if z_t > z_peak:
             lo = theta
         else:
             hi = theta
-        a = b
-        g_a = g_b
-        b = theta
-        g_b = z_t - z_peak
-        y_b = y_t
-    return b, y_b
+        following = lo  # no Newton step where z does not fall: bisect
+        if kz_t < 0.0:
+            step = (z_peak - z_t) / kz_t
+            if abs(step) <= NEWTON_LAST:
+                return min(max(theta + step, lo), hi), y_t + step * ky_t
+            following = theta + step
+        if hi - lo <= 1e-14 * (1.0 + hi):
+            return theta, y_t
+        theta = following if lo < following < hi else 0.5 * (lo + hi)
+    return theta, y_t  # not reached: bisection shrinks the bracket below 1e-14 long before
+
+
+def hermite_root(g0, k0, g1, k1, h):
+    """The root in (0, h] of the cubic with values g0 > 0 >= g1 and slopes k0, k1 at 0 and h,
+    by Newton steps kept inside the bracket (else bisection), from the chord's root."""
+    lo = 0.0
+    hi = h
+    theta = h * g0 / (g0 - g1)
+    for _ in range(8):
+        t = theta / h
+        # the cubic and its slope at theta, in Hermite form
+        t2 = t * t
+        t3 = t2 * t
+        g = g0 * (2.0 * t3 - 3.0 * t2 + 1.0) + g1 * (3.0 * t2 - 2.0 * t3)
+        g += h * (k0 * (t3 - 2.0 * t2 + t) + k1 * (t3 - t2))
+        slope = (g0 - g1) * (6.0 * t2 - 6.0 * t) / h + k0 * (3.0 * t2 - 4.0 * t + 1.0)
+        slope += k1 * (3.0 * t2 - 2.0 * t)
+        if g > 0.0:
+            lo = theta
+        else:
+            hi = theta
+        if slope >= 0.0:
+            theta = 0.5 * (lo + hi)
+            continue
+        step = -g / slope
+        theta = theta + step
+        if not lo < theta < hi:
+            theta = 0.5 * (lo + hi)
+        if abs(step) <= 1e-14 * h:
+            break
+    return theta
 
 
 def relax(y, y_inf, h, tau_w):
