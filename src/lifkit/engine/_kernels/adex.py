@@ -343,14 +343,15 @@ def locate_cut(z, y, kz, ky, h, z_hi, kz_hi, z_peak, c, d, m):
 
 
 def hermite_root(g0, k0, g1, k1, h):
-    """The root in (0, h] of the cubic with values g0 > 0 >= g1 and slopes k0, k1 at 0 and h,
-    by Newton steps kept inside the bracket (else bisection), from the chord's root."""
+    """The root in (0, h] of the cubic with values g0 > 0 >= g1 and slopes k0, k1 at 0
+    and h: Newton steps from the chord's root, kept inside the bracket (else bisection),
+    at most 8 of them (the root is the cut search's first trial, which need not be exact).
+    """
     lo = 0.0
     hi = h
     theta = h * g0 / (g0 - g1)
     for _ in range(8):
         t = theta / h
-        # the cubic and its slope at theta, in Hermite form
         t2 = t * t
         t3 = t2 * t
         g = g0 * (2.0 * t3 - 3.0 * t2 + 1.0) + g1 * (3.0 * t2 - 2.0 * t3)
@@ -361,15 +362,13 @@ def hermite_root(g0, k0, g1, k1, h):
             lo = theta
         else:
             hi = theta
-        if slope >= 0.0:
-            theta = 0.5 * (lo + hi)
-            continue
-        step = -g / slope
-        theta = theta + step
-        if not lo < theta < hi:
-            theta = 0.5 * (lo + hi)
-        if abs(step) <= 1e-14 * h:
-            break
+        following = lo  # no Newton step where the cubic does not fall: bisect
+        if slope < 0.0:
+            step = -g / slope
+            if abs(step) <= 1e-14 * h:
+                return min(max(theta + step, lo), hi)
+            following = theta + step
+        theta = following if lo < following < hi else 0.5 * (lo + hi)
     return theta
 
 
