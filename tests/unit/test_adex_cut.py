@@ -23,7 +23,7 @@ def test_hermite_root_is_the_cubics_root_in_the_step(g0, k0, g1, k1, h):
     """The cubic with values g0, g1 and slopes k0, k1 at 0 and h, in monomial form."""
     a3 = (h * (k0 + k1) + 2.0 * (g0 - g1)) / h**3
     a2 = (3.0 * (g1 - g0) - h * (2.0 * k0 + k1)) / h**2
-    roots = np.roots([a3, a2, k0, g0]) if a3 != 0.0 else np.roots([a2, k0, g0])
+    roots = np.roots([a3, a2, k0, g0])  # leading zero coefficients are dropped
     inside = [r.real for r in roots if abs(r.imag) < 1e-12 and 0.0 < r.real <= h * (1 + 1e-12)]
     assert len(inside) == 1
     assert adex.hermite_root(g0, k0, g1, k1, h) == pytest.approx(inside[0], rel=0, abs=1e-13 * h)
