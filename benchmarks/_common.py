@@ -29,13 +29,18 @@ CACHE_VARIABLE = "LIFKIT_BENCH_CACHE"
 class Engine:
     """One simulator configuration: ``name`` selects a script's child function."""
 
-    name: str  # "lifkit", "brian2_runtime", "brian2_standalone", "nest"
+    name: str  # "lifkit", "brian2_runtime", "brian2_standalone", "nest", ...
     python: str
     threads: int = 1
 
     @property
     def label(self) -> str:
-        title = {"lifkit": "lifkit", "c_xoshiro": "C loop, xoshiro256+", **FAMILIES}[self.name]
+        title = {
+            "lifkit": "lifkit",
+            "c_xoshiro": "C loop, xoshiro256+",
+            "brian2_standalone_fine": "Brian2 standalone, dt / 10",
+            **FAMILIES,
+        }[self.name]
         return f"{title} ({self.threads} thr)"
 
 

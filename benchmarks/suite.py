@@ -139,6 +139,14 @@ def summary_rows(sections):
             "us_per_update",
             s["versus_1_thread"],
         )
+        if s.get("fine_versus"):
+            add(
+                f"{s['title']}, Brian2 at dt / 10 (its spikes about 0.1 ms off)",
+                "run s",
+                s["engines"],
+                "run_s",
+                {"Brian2 standalone": s["fine_versus"]},
+            )
     if "cuba" in sections:
         s = sections["cuba"]
         add(s["title"], "run s", s["engines"], "run_s", s["versus"])
