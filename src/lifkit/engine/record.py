@@ -52,7 +52,15 @@ class Record:
             raise ParameterError("stride", self.stride, "must be a whole number of steps >= 1")
 
     def indices(self, n_neurons: int) -> np.ndarray:
-        """The recorded neuron indices for a population of ``n_neurons``."""
+        """The recorded neuron indices for a population of ``n_neurons``.
+
+        >>> Record(neurons=(4, 1)).indices(5).tolist(), Record(neurons="all").indices(3).tolist()
+        ([4, 1], [0, 1, 2])
+        >>> Record(neurons=(5,)).indices(5)
+        Traceback (most recent call last):
+        ...
+        lifkit.errors.ParameterError: neurons = 5: must lie in [0, 5)
+        """
         if self.neurons == "all":
             return np.arange(n_neurons)
         chosen = np.asarray(self.neurons, dtype=np.int64)

@@ -46,6 +46,9 @@ class GalleryFigure:
 
     ``source`` names the seed document, ``title`` the figure there, ``caption`` what the
     figure shows and with which parameters, ``rows`` the numbers shown beside it.
+
+    >>> GalleryFigure("lif_step", "Orhan", "Fig. 1", "A step current", new_figure(3.0)).filename
+    'lif_step.png'
     """
 
     name: str

@@ -126,7 +126,15 @@ def summary(entries: Sequence[GalleryFigure]) -> str:
 
 
 def write_pages(entries: Sequence[GalleryFigure], directory: Path) -> list[str]:
-    """Write ``index.html`` and ``gallery.md`` into ``directory``; returns their names."""
+    """Write ``index.html`` and ``gallery.md`` into ``directory``; returns their names.
+
+    >>> import tempfile
+    >>> from lifkit.gallery.base import new_figure
+    >>> figure = GalleryFigure("lif_step", "Orhan", "Fig. 1", "A step current", new_figure(3.0))
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_pages([figure], folder), "lif_step.png" in (folder / "index.html").read_text()
+    (['index.html', 'gallery.md'], True)
+    """
     (directory / "index.html").write_text(page(entries), encoding="utf-8")
     (directory / "gallery.md").write_text(markdown(entries) + "\n", encoding="utf-8")
     return ["index.html", "gallery.md"]

@@ -137,14 +137,28 @@ class Recording:
         )
 
     def spikes(self, start: float = -np.inf, stop: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
-        """(neurons, times in ms) of the spikes at ``start`` <= time < ``stop``, by time."""
+        """(neurons, times in ms) of the spikes at ``start`` <= time < ``stop``, by time.
+
+        >>> import tempfile, lifkit as lk
+        >>> recording = lk.simulate(lk.LIF.preset("orhan"), lk.Constant([20.0, 30.0]),
+        ...                         duration=20, out=tempfile.mkdtemp() + "/run.zarr")
+        >>> [a.round(3).tolist() for a in recording.spikes(10.0)]
+        [[1, 0], [13.863, 13.863]]
+        """
         times = self._arrays["spike_time"]
         first, last = times.searchsorted(start), times.searchsorted(stop)
         neurons = self._arrays["spike_neuron"].read(first, last).astype(np.int64)
         return neurons, times.read(first, last)
 
     def iter_spikes(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """(neurons, times in ms) of one stored chunk after another, in time order."""
+        """(neurons, times in ms) of one stored chunk after another, in time order.
+
+        >>> import tempfile, lifkit as lk
+        >>> recording = lk.simulate(lk.LIF.preset("orhan"), lk.Constant([20.0, 30.0]),
+        ...                         duration=20, out=tempfile.mkdtemp() + "/run.zarr")
+        >>> sum(times.size for _, times in recording.iter_spikes())
+        3
+        """
         neurons, times = self._arrays["spike_neuron"], self._arrays["spike_time"]
         for index in range(times.n_chunks):
             yield np.array(neurons.chunk(index), np.int64), np.array(times.chunk(index))
@@ -163,13 +177,27 @@ class Recording:
         return self.counts / (self.duration * 1e-3)
 
     def spike_train(self, neuron: int) -> np.ndarray:
-        """Spike times (ms) of one neuron, ascending."""
+        """Spike times (ms) of one neuron, ascending.
+
+        >>> import tempfile, lifkit as lk
+        >>> recording = lk.simulate(lk.LIF.preset("orhan"), lk.Constant([20.0, 30.0]),
+        ...                         duration=20, out=tempfile.mkdtemp() + "/run.zarr")
+        >>> recording.spike_train(1).round(3).tolist()
+        [6.931, 13.863]
+        """
         check_neuron(neuron, self.n_neurons)
         trains = [times[neurons == neuron] for neurons, times in self.iter_spikes()]
         return np.concatenate([np.empty(0), *trains])
 
     def trace(self, variable: str, neuron: int = 0) -> np.ndarray:
-        """The recorded trace of ``variable`` ("v", "I", "w", "I_syn") of a recorded neuron."""
+        """The recorded trace of ``variable`` ("v", "I", "w", "I_syn") of a recorded neuron.
+
+        >>> import tempfile, lifkit as lk
+        >>> recording = lk.simulate(lk.LIF.preset("orhan"), lk.Constant([20.0, 30.0]),
+        ...                         duration=20, out=tempfile.mkdtemp() + "/run.zarr")
+        >>> recording.trace("I", 0)[:3].tolist()  # neuron 0, recorded by default
+        [20.0, 20.0, 20.0]
+        """
         if variable not in self.variables:
             raise ParameterError(
                 "variable", variable, f"was not recorded; recorded: {list(self.variables)}"
@@ -182,6 +210,13 @@ class Recording:
     def load(self) -> Result:
         """The whole recording in memory, as the :class:`lifkit.Result` of the same run
         (``model`` holds the model's type name; ``projections`` is empty).
+
+        >>> import tempfile, lifkit as lk
+        >>> recording = lk.simulate(lk.LIF.preset("orhan"), lk.Constant([20.0, 30.0]),
+        ...                         duration=20, out=tempfile.mkdtemp() + "/run.zarr")
+        >>> result = recording.load()
+        >>> result.model, result.spike_times.size, result.v.shape
+        ('LIF', 3, (200, 1))
         """
         neurons, times = self.spikes()
         traces = {name: self._arrays[name].read() for name in self.variables}

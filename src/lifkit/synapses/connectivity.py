@@ -53,6 +53,14 @@ class Random:
 
         ``same[j, i]``-style exclusion: ``same`` is None or a pair of arrays (source
         neuron of each source, neuron of each target) used to drop autapses.
+
+        >>> rng = np.random.default_rng(1)
+        >>> src, tgt = Random(indegree=2).pairs(10, 4, rng)
+        >>> np.bincount(tgt).tolist()  # two distinct sources for each of the 4 targets
+        [2, 2, 2, 2]
+        >>> everyone = np.arange(3)
+        >>> Random(p=1.0, autapses=False).pairs(3, 3, rng, (everyone, everyone))[0].tolist()
+        [0, 0, 1, 1, 2, 2]
         """
         if self.p is not None:
             src, tgt = _bernoulli_pairs(n_sources, n_targets, self.p, rng)
@@ -100,7 +108,11 @@ class OneToOne:
     def pairs(
         self, n_sources: int, n_targets: int, rng: np.random.Generator, same: Any = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(source, target) pairs j -> j."""
+        """(source, target) pairs j -> j.
+
+        >>> [pair.tolist() for pair in OneToOne().pairs(3, 3, np.random.default_rng())]
+        [[0, 1, 2], [0, 1, 2]]
+        """
         if n_sources != n_targets:
             raise ParameterError(
                 "connectivity",
@@ -163,7 +175,12 @@ class Normal:
             raise ParameterError("std", std, "must be >= 0")
 
     def draw(self, size: int, dimension: str, rng: np.random.Generator) -> np.ndarray:
-        """``size`` weights in the base unit of ``dimension``."""
+        """``size`` weights in the base unit of ``dimension``.
+
+        >>> weights = Normal("1 mV", "0.2 mV").draw(100_000, "voltage", np.random.default_rng(0))
+        >>> round(float(weights.mean()), 2), round(float(weights.std()), 2)
+        (1.0, 0.2)
+        """
         mean = float(to_base(self.mean, dimension, "mean"))
         std = float(to_base(self.std, dimension, "std"))
         return rng.normal(mean, std, size=size)

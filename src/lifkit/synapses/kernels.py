@@ -36,17 +36,29 @@ def _time_constant(value: Any, name: str) -> float:
 
 
 class Synapse:
-    """Base of the postsynaptic kernels; equal kernels share state in a run."""
+    """Base of the postsynaptic kernels; equal kernels share state in a run.
+
+    >>> ExponentialSynapse("5 ms") == ExponentialSynapse(5.0), isinstance(DeltaSynapse(), Synapse)
+    (True, True)
+    """
 
     #: Dimensions a weight may have; plain numbers are taken in the first one.
     WEIGHT_DIMENSIONS: ClassVar[tuple[str, ...]] = ("current", "voltage")
 
     def lowered(self) -> tuple[int, float, float, float]:
-        """(kind, tau_decay, tau_rise, norm) as the engine's synapse table holds them."""
+        """(kind, tau_decay, tau_rise, norm) as the engine's synapse table holds them.
+
+        >>> ExponentialSynapse("5 ms").lowered()[1:]  # an exponential: tau twice, norm 1
+        (5.0, 5.0, 1.0)
+        """
         raise NotImplementedError
 
     def current(self, t: Any, weight: float = 1.0) -> np.ndarray:
-        """The kernel: the current (units of ``weight``) at ``t`` ms after one arrival."""
+        """The kernel: the current (units of ``weight``) at ``t`` ms after one arrival.
+
+        >>> ExponentialSynapse("5 ms").current([-1.0, 0.0, 5.0]).round(4).tolist()
+        [0.0, 1.0, 0.3679]
+        """
         raise NotImplementedError
 
     def _key(self) -> tuple[Any, ...]:

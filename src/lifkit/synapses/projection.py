@@ -153,7 +153,15 @@ class Projection:
     def connect(
         self, n_neurons: int, R: np.ndarray, rng: np.random.Generator, dt: float
     ) -> Connections:
-        """The concrete connections onto ``n_neurons`` neurons of resistances ``R`` (MΩ)."""
+        """The concrete connections onto ``n_neurons`` neurons of resistances ``R`` (MΩ).
+
+        >>> from lifkit.synapses import ExponentialSynapse
+        >>> one_each = Projection(SpikeTimes([0, 1], [5.0, 7.0]), synapse=ExponentialSynapse(5.0),
+        ...                       weights="0.1 nA", connectivity=OneToOne())
+        >>> wired = one_each.connect(2, np.array([10.0, 20.0]), np.random.default_rng(), 0.1)
+        >>> wired.target.tolist(), wired.weight.tolist()  # drive R I in mV
+        ([0, 1], [1.0, 2.0])
+        """
         targets = np.arange(n_neurons) if self.targets is None else self.targets
         if isinstance(targets, Neurons):
             targets = targets.indices(n_neurons)

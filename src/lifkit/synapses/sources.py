@@ -110,7 +110,11 @@ class Neurons:
         self.start, self.stop = int(start), None if stop is None else int(stop)
 
     def indices(self, n_neurons: int) -> np.ndarray:
-        """The neuron indices in a population of ``n_neurons``."""
+        """The neuron indices in a population of ``n_neurons``.
+
+        >>> Neurons(3).indices(5).tolist()  # from neuron 3 to the last
+        [3, 4]
+        """
         stop = n_neurons if self.stop is None else self.stop
         if stop > n_neurons or self.start >= n_neurons:
             raise ParameterError("stop", stop, f"must lie within the {n_neurons} simulated neurons")
