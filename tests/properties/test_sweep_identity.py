@@ -138,7 +138,9 @@ def test_cli_sweep_on_local_workers_writes_the_single_process_table(tmp_path):
     assert summary["workers"] == 2 and summary["complete"]
 
 
-def test_ctrl_c_during_a_cluster_sweep_keeps_the_finished_chunks(reference, cluster):
+def test_ctrl_c_during_a_cluster_sweep_keeps_the_finished_chunks(
+    reference, cluster, interactive_sigint
+):
     def interrupt_at_the_first_report(done, total):
         os.kill(os.getpid(), signal.SIGINT)
 

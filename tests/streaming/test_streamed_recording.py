@@ -145,7 +145,7 @@ def test_run_failing_later_keeps_its_committed_chunks_marked_partial(tmp_path, m
     assert recording.spikes()[1].max() < 14.0
 
 
-def test_ctrl_c_keeps_the_completed_time_in_the_store(tmp_path):
+def test_ctrl_c_keeps_the_completed_time_in_the_store(tmp_path, interactive_sigint):
     model, drive = _population()
 
     def press_ctrl_c(done, total):

@@ -301,7 +301,7 @@ NOISY_MODEL = ORHAN.replace(tau_m=np.array([8.0, 10.0, 12.0]))
 NOISY_STIMULUS = lk.WhiteNoise("4 mV", mean="16 mV")
 
 
-def test_ctrl_c_stops_a_run_between_chunks_and_keeps_the_completed_time():
+def test_ctrl_c_stops_a_run_between_chunks_and_keeps_the_completed_time(interactive_sigint):
     full = lk.simulate(NOISY_MODEL, NOISY_STIMULUS, **NOISY)
     calls = []
 
@@ -329,7 +329,7 @@ def test_ctrl_c_stops_a_run_between_chunks_and_keeps_the_completed_time():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_a_second_ctrl_c_interrupts_at_once():
+def test_a_second_ctrl_c_interrupts_at_once(interactive_sigint):
     def interrupt_twice(done, total):
         _interrupt_self()
         _interrupt_self()
@@ -340,7 +340,25 @@ def test_a_second_ctrl_c_interrupts_at_once():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_ctrl_c_stops_a_sweep_between_chunks_and_keeps_the_finished_points():
+def test_an_ignored_sigint_stays_ignored_and_the_run_completes():
+    full = lk.simulate(NOISY_MODEL, NOISY_STIMULUS, **NOISY)
+    inherited = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a background job's state
+    try:
+        ran = lk.simulate(
+            NOISY_MODEL,
+            NOISY_STIMULUS,
+            chunk_steps=50,
+            progress=lambda done, total: _interrupt_self(),
+            **NOISY,
+        )
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, inherited)
+    assert ran.complete
+    np.testing.assert_array_equal(ran.spike_times, full.spike_times)
+
+
+def test_ctrl_c_stops_a_sweep_between_chunks_and_keeps_the_finished_points(interactive_sigint):
     grid = {"tau_m": [8.0, 10.0, 12.0], "amplitude": [16.0, 18.0]}
     stimulus = lk.Constant("1 mV") + lk.WhiteNoise("4 mV")
     full = lk.sweep(ORHAN, stimulus, grid, duration=50, seed=3)
@@ -416,7 +434,9 @@ def test_cli_sweep_bad_grid_exits_2_naming_the_key(tmp_path, capsys, grid, words
     assert not out.exists()
 
 
-def test_cli_run_ctrl_c_writes_the_completed_part_and_says_so(tmp_path, capsys, monkeypatch):
+def test_cli_run_ctrl_c_writes_the_completed_part_and_says_so(
+    tmp_path, capsys, monkeypatch, interactive_sigint
+):
     from lifkit.engine import simulate as engine
 
     source = tmp_path / "long.toml"
@@ -438,7 +458,9 @@ def test_cli_run_ctrl_c_writes_the_completed_part_and_says_so(tmp_path, capsys, 
     assert summary["complete"] is False and summary["duration_ms"] == 40.0
 
 
-def test_cli_sweep_ctrl_c_writes_the_finished_points_and_says_so(tmp_path, capsys, monkeypatch):
+def test_cli_sweep_ctrl_c_writes_the_finished_points_and_says_so(
+    tmp_path, capsys, monkeypatch, interactive_sigint
+):
     from lifkit.sweeps import runner
 
     original = runner.run_chunk

@@ -116,8 +116,9 @@ class StopRequest:
 def stop_between_chunks() -> Iterator[StopRequest]:
     """Turn the first Ctrl-C (SIGINT) into ``stop.requested = True``; the caller checks it
     between chunks. The previous handler comes back at once, so a second Ctrl-C
-    interrupts as usual. Outside the main thread (where signals never arrive) it does
-    nothing.
+    interrupts as usual. It does nothing outside the main thread (where signals never
+    arrive) or where SIGINT is ignored, as in a background job of a script or under
+    nohup: a Ctrl-C meant for the foreground must not stop that run.
 
     >>> with stop_between_chunks() as stop:
     ...     stop.requested
@@ -129,8 +130,8 @@ def stop_between_chunks() -> Iterator[StopRequest]:
         if threading.current_thread() is threading.main_thread()
         else None
     )
-    if previous is None:  # not the main thread, or a handler installed outside Python
-        yield stop
+    if previous is None or previous == signal.SIG_IGN:  # see above; None: not the main
+        yield stop  # thread, or a handler installed outside Python
         return
 
     def request_stop(signum: int, frame: Any) -> None:
