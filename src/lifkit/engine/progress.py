@@ -125,13 +125,14 @@ def stop_between_chunks() -> Iterator[StopRequest]:
     False
     """
     stop = StopRequest()
+    # None: not the main thread, or a handler installed outside Python.
     previous = (
         signal.getsignal(signal.SIGINT)
         if threading.current_thread() is threading.main_thread()
         else None
     )
-    if previous is None or previous == signal.SIG_IGN:  # see above; None: not the main
-        yield stop  # thread, or a handler installed outside Python
+    if previous is None or previous == signal.SIG_IGN:
+        yield stop
         return
 
     def request_stop(signum: int, frame: Any) -> None:
