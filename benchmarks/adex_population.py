@@ -40,7 +40,7 @@ from _common import fmt
 
 REFERENCE = _common.HERE.parent / "tests" / "reference" / "adaptive_reference.json"
 DT = 0.1  # ms
-FINE_DT = 0.01  # ms: Brian2's Euler step for spike times within about 0.1 ms
+FINE_DT = DT / 10  # ms: Brian2's Euler step for spike times within about 0.1 ms
 # Brette & Gerstner (2005): pF, nS, mV, ms, nS, pA
 C_M, G_L, E_L, V_T, DELTA_T, V_PEAK, TAU_W, A, B = (
     281.0,
