@@ -29,7 +29,7 @@ def test_hermite_root_is_the_cubics_root_in_the_step(g0, k0, g1, k1, h):
     assert adex.hermite_root(g0, k0, g1, k1, h) == pytest.approx(inside[0], rel=0, abs=1e-13 * h)
 
 
-def test_locate_cut_finds_where_a_linear_z_reaches_the_cut():
+def test_locate_cut_agrees_with_brentq_on_the_steps_end():
     """The cut's time is the length at which the Dormand-Prince step from (z, y) ends on
     z_peak: brentq on that step's end as a function of its length is the independent
     root (the same integrator, so the test checks the search, not the integrator), and
