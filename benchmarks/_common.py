@@ -32,16 +32,15 @@ class Engine:
     name: str  # "lifkit", "brian2_runtime", "brian2_standalone", "nest", ...
     python: str
     threads: int = 1
+    #: (keyword, value) pairs passed on to the child, e.g. (("dt", 0.01),): a variant of
+    #: the workload, which ``best`` and ``versus`` leave out unless asked for it.
+    options: tuple = ()
 
     @property
     def label(self) -> str:
-        title = {
-            "lifkit": "lifkit",
-            "c_xoshiro": "C loop, xoshiro256+",
-            "brian2_standalone_fine": "Brian2 standalone, dt / 10",
-            **FAMILIES,
-        }[self.name]
-        return f"{title} ({self.threads} thr)"
+        title = {"lifkit": "lifkit", "c_xoshiro": "C loop, xoshiro256+", **FAMILIES}[self.name]
+        variant = "".join(f", {key} {value}" for key, value in self.options)
+        return f"{title}{variant} ({self.threads} thr)"
 
 
 def has_module(python: str, module: str) -> bool:
@@ -104,12 +103,18 @@ def run_child(script: str, engine: Engine, **kwargs) -> dict:
 
     A failing child gives ``{"error": ...}`` with the tail of its stderr.
     """
-    kwargs["threads"] = engine.threads
+    options = dict(engine.options)
+    kwargs = {**kwargs, **options, "threads": engine.threads}
     args = [engine.python, script, "_child", engine.name, json.dumps(kwargs)]
     start = time.perf_counter()
     out = subprocess.run(args, capture_output=True, text=True, env=child_env())
     process_s = time.perf_counter() - start
-    base = {"engine": engine.label, "name": engine.name, "threads": engine.threads}
+    base = {
+        "engine": engine.label,
+        "name": engine.name,
+        "threads": engine.threads,
+        "options": options,
+    }
     if out.returncode != 0:
         print(f"{Path(script).name} {engine.label} failed:\n{out.stderr[-1500:]}", file=sys.stderr)
         return {**base, "error": out.stderr.strip().splitlines()[-1:] or ["exit status"]}
@@ -270,12 +275,22 @@ FAMILIES = {
 }
 
 
-def best(results: dict, name: str, key: str = "run_s", threads: int | None = None):
-    """Smallest ``key`` among the successful runs of engine ``name`` (at ``threads``)."""
+def best(
+    results: dict,
+    name: str,
+    key: str = "run_s",
+    threads: int | None = None,
+    options: dict | None = None,
+):
+    """Smallest ``key`` among the successful runs of engine ``name`` (at ``threads``) with
+    exactly ``options`` (default: none, the workload itself rather than a variant)."""
     values = [
         r[key]
         for r in results.values()
-        if r.get("name") == name and key in r and (threads is None or r["threads"] == threads)
+        if r.get("name") == name
+        and key in r
+        and (threads is None or r["threads"] == threads)
+        and r.get("options", {}) == (options or {})
     ]
     return min(values) if values else None
 

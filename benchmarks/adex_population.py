@@ -18,14 +18,18 @@ Accuracy: every engine's spike times of 21 of the neurons against the high-preci
 reference ``tests/reference/adaptive_reference.json`` (scipy DOP853 at rtol 1e-12, 1 s;
 NEST over its shorter run).
 
-Brian2 standalone also runs at FINE_DT, a tenth of the step, where its spike times come
-within about 0.1 ms of the reference: the price of asking Brian2 for accurate spikes
-(lifkit's stay within a few 1e-6 ms at DT). Its run time is compared for the same
-simulated time ("fine_versus").
+Work against precision: when the reference applies (N = 1e5, at most 1 s), lifkit and
+Brian2 standalone also run at other steps (and Brian2 with ``method="rk4"``), each at its
+largest thread count, and the figure ``adex_precision.png`` plots each run's time against
+its spike-time error. Brian2 standalone at FINE_DT, a tenth of the step, comes within about
+0.1 ms of the reference: the price of asking Brian2 for accurate spikes (lifkit's stay
+within a few 1e-6 ms at DT); its run time over lifkit's at DT is "fine_versus". These
+variants are not part of the same-dt comparison ("versus").
 
     python benchmarks/adex_population.py [--neurons 100000] [--repeats 1] [--peer-python PATH]
 
-Writes ``benchmarks/results/adex_population.{md,json}`` and prints the table.
+Writes ``benchmarks/results/adex_population.{md,json}`` and ``adex_precision.png`` there,
+and prints the table.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import _common
 import _peers
@@ -41,6 +46,19 @@ from _common import fmt
 REFERENCE = _common.HERE.parent / "tests" / "reference" / "adaptive_reference.json"
 DT = 0.1  # ms
 FINE_DT = DT / 10  # ms: Brian2's Euler step for spike times within about 0.1 ms
+#: The work-precision variants: (engine, options) beside the workload itself at DT.
+PRECISION = (
+    ("lifkit", (("dt", DT / 2),)),
+    ("lifkit", (("dt", 2 * DT),)),
+    ("lifkit", (("dt", 5 * DT),)),
+    ("brian2_standalone", (("dt", DT / 2),)),
+    ("brian2_standalone", (("dt", DT / 5),)),
+    ("brian2_standalone", (("dt", FINE_DT),)),
+    ("brian2_standalone", (("method", "rk4"),)),
+    ("brian2_standalone", (("method", "rk4"), ("dt", DT / 2))),
+)
+PRECISION_ENGINES = ("lifkit", "brian2_standalone")
+FIGURE = "adex_precision.png"
 # Brette & Gerstner (2005): pF, nS, mV, ms, nS, pA
 C_M, G_L, E_L, V_T, DELTA_T, V_PEAK, TAU_W, A, B = (
     281.0,
@@ -73,11 +91,11 @@ def _report(n, duration, spikes, trains):
     return {"n_neurons": n, "duration_ms": duration, "spikes": spikes, "trains": trains}
 
 
-def _lifkit(n, duration, threads, neurons, jit=True, **_):
+def _lifkit(n, duration, threads, neurons, jit=True, dt=DT, **_):
     import lifkit as lk
 
     model = lk.AdEx.preset("brette_gerstner_2005")
-    options = dict(dt=DT, record=lk.Record(neurons=()), threads=threads, jit=jit, progress=False)
+    options = dict(dt=dt, record=lk.Record(neurons=()), threads=threads, jit=jit, progress=False)
     start = time.perf_counter()
     lk.simulate(model, lk.Constant(_currents(300)), duration=1.0, **options)
     prepare = time.perf_counter() - start
@@ -93,8 +111,8 @@ def _lifkit(n, duration, threads, neurons, jit=True, **_):
     }
 
 
-def _brian2(mode, dt=DT):
-    def child(n, duration, threads, neurons, **_):
+def _brian2(mode):
+    def child(n, duration, threads, neurons, dt=DT, method="euler", **_):
         def build(b2):
             eqs = """
             dv/dt = (g_L * (E_L - v) + g_L * Delta_T * exp((v - V_T) / Delta_T) - w + I) / C : volt
@@ -117,7 +135,7 @@ def _brian2(mode, dt=DT):
                 eqs,
                 threshold="v > V_peak",
                 reset="v = E_L; w += b",
-                method="euler",
+                method=method,
                 namespace=ns,
             )
             group.v = E_L * b2.mV
@@ -130,9 +148,8 @@ def _brian2(mode, dt=DT):
 
             return [group, monitor], read
 
-        return _peers.brian2(
-            build, duration, mode=mode, threads=threads, project=f"adex-{n}-{dt:g}", dt=dt
-        )
+        project = f"adex-{n}-{dt:g}" + ("" if method == "euler" else f"-{method}")
+        return _peers.brian2(build, duration, mode=mode, threads=threads, project=project, dt=dt)
 
     return child
 
@@ -174,7 +191,6 @@ CHILDREN = {
     "lifkit": _lifkit,
     "brian2_runtime": _brian2("runtime"),
     "brian2_standalone": _brian2("cpp_standalone"),
-    "brian2_standalone_fine": _brian2("cpp_standalone", FINE_DT),
     "nest": _nest,
 }
 
@@ -198,14 +214,10 @@ def measure(engines, repeats=1, n=100_000, duration=1000.0, nest_duration=20.0, 
     reference = json.loads(REFERENCE.read_text())["benchmark"]
     checked = n == 100_000 and duration <= reference["duration_ms"]
     neurons = reference["neurons"] if checked else []
-    fine = [
-        _common.Engine("brian2_standalone_fine", e.python, e.threads)
-        for e in engines
-        if e.name == "brian2_standalone"
-    ]
+    variants = precision_variants(engines) if checked else []
     best = _common.interleaved(
         __file__,
-        [*engines, *fine],
+        [*engines, *variants],
         repeats,
         n=n,
         duration=duration,
@@ -215,7 +227,7 @@ def measure(engines, repeats=1, n=100_000, duration=1000.0, nest_duration=20.0, 
     )
     for r in best.values():
         if "run_s" in r:
-            dt = FINE_DT if r["name"] == "brian2_standalone_fine" else DT
+            dt = r["options"].get("dt", DT)
             r["updates_per_s"] = n * round(r["duration_ms"] / dt) / r["run_s"]
             r["us_per_update"] = 1e6 / r["updates_per_s"]
             if checked:
@@ -228,9 +240,85 @@ def measure(engines, repeats=1, n=100_000, duration=1000.0, nest_duration=20.0, 
         "versus": _common.versus(best, key="us_per_update"),
         "versus_1_thread": _common.versus(best, key="us_per_update", threads=1),
         "fine_versus": _common.ratio(
-            _common.best(best, "brian2_standalone_fine"), _common.best(best, "lifkit")
+            _common.best(best, "brian2_standalone", options={"dt": FINE_DT}),
+            _common.best(best, "lifkit"),
         ),
     }
+
+
+def precision_variants(engines):
+    """The PRECISION variants of the engines in ``engines``, each at its largest thread
+    count there."""
+    threads = {}
+    for e in engines:
+        threads[e.name] = max(e.threads, threads.get(e.name, 0))
+    python = {e.name: e.python for e in engines}
+    return [
+        _common.Engine(name, python[name], threads[name], options)
+        for name, options in PRECISION
+        if name in threads
+    ]
+
+
+def write_figure(section, folder):
+    """Plot run time against spike-time error of lifkit and Brian2 standalone, one line
+    per engine and method at its largest thread count (each point labelled with its dt,
+    starred where spike counts differ), into ``folder / FIGURE``; returns its path, or None
+    when no run was checked against the reference."""
+    runs = [
+        r for r in section["engines"].values() if "accuracy" in r and r["name"] in PRECISION_ENGINES
+    ]
+    top = {}
+    for r in runs:
+        top[r["name"]] = max(r["threads"], top.get(r["name"], 0))
+    series = {}
+    for r in runs:
+        if r["threads"] != top[r["name"]]:
+            continue
+        default = "RK4 + Dormand-Prince" if r["name"] == "lifkit" else "euler"
+        method = r["options"].get("method", default)
+        name = f"{_common.FAMILIES.get(r['name'], r['name'])}, {method} ({r['threads']} thr)"
+        acc = r["accuracy"]
+        point = (max(acc["max_error_ms"], 1e-9), r["run_s"], r["options"].get("dt", DT))
+        series.setdefault(name, []).append((*point, acc["count_mismatches"] > 0))
+    if not series:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(layout="constrained", figsize=(6.4, 4.4))
+    ordered = sorted(series.items(), key=lambda item: not item[0].startswith("lifkit"))
+    for index, (name, points) in enumerate(ordered):
+        points.sort(key=lambda p: p[2])
+        errors, times, _, _ = zip(*points, strict=True)
+        (line,) = ax.plot(errors, times, marker="o", lw=1.2, ms=5, label=name)
+        right = index % 2 == 0  # neighbouring lines label on opposite sides
+        for error, run_s, dt, differs in points:
+            ax.annotate(
+                f"{dt:g}" + ("*" if differs else ""),
+                (error, run_s),
+                xytext=(5, 3) if right else (-5, -9),
+                textcoords="offset points",
+                ha="left" if right else "right",
+                fontsize="x-small",
+                color=line.get_color(),
+            )
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="largest spike-time error of 21 neurons (ms)",
+        ylabel="run time (s)",
+    )
+    ax.set_title(f"{section['title']}; labels: dt (ms)", fontsize="medium")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(frameon=False, fontsize="small")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    path = Path(folder) / FIGURE
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
 
 
 def markdown(section) -> str:
@@ -254,14 +342,17 @@ def markdown(section) -> str:
             ]
         )
     fine = section.get("fine_versus")
+    figure = section.get("figure")
     return (
         f"Brette & Gerstner (2005) AdEx, N = {section['n']}, currents 0-1 nA, dt {DT:g} ms "
-        f"(Brian2 standalone, dt / 10: {FINE_DT:g} ms), all spikes recorded. Spike-time "
+        "unless the engine says otherwise (the work-precision variants, not part of the "
+        "same-dt ratios), all spikes recorded. Spike-time "
         "error: max |t - t_ref| over the spikes of 21 neurons against a DOP853 reference "
         "(rtol 1e-12); 'count diff' = neurons with a different number of spikes (their "
         "spikes are not compared)."
         + (
-            f" Brian2 standalone at dt / 10 takes {fine:.2f} times lifkit's run time."
+            f" Brian2 standalone at dt / 10 ({FINE_DT:g} ms) takes {fine:.2f} times "
+            f"lifkit's run time at {DT:g} ms."
             if fine
             else ""
         )
@@ -281,7 +372,23 @@ def markdown(section) -> str:
             rows,
         )
         + "\n"
+        + (
+            f"\nWork against precision (run time against spike-time error, each engine at "
+            f"its largest thread count):\n\n![AdEx work-precision]({figure})\n"
+            if figure
+            else ""
+        )
     )
+
+
+def measure_and_plot(engines, folder, **sizes):
+    """``measure``, with the work-precision figure written into ``folder`` (its file name
+    kept in the section as ``figure``)."""
+    section = measure(engines, **sizes)
+    path = write_figure(section, folder)
+    if path is not None:
+        section["figure"] = path.name
+    return section
 
 
 def main(argv=None):
@@ -295,8 +402,13 @@ def main(argv=None):
     _common.report_workload(
         "adex_population",
         args.peer_python,
-        lambda engines: measure(
-            engines, args.repeats, int(args.neurons), args.duration, args.nest_duration
+        lambda engines: measure_and_plot(
+            engines,
+            _common.RESULTS,
+            repeats=args.repeats,
+            n=int(args.neurons),
+            duration=args.duration,
+            nest_duration=args.nest_duration,
         ),
         markdown,
     )

@@ -8,7 +8,8 @@ runs interleaved, and reports every comparison as a ratio measured in this run:
 * LIF population throughput, 1e4-1e6 neurons under white noise (``population_throughput.py``,
   with the plain C reference loop; 1 s for 1e4 neurons, 100 ms for 1e5, 20 ms for 1e6);
 * AdEx population, Brette & Gerstner (2005), N = 1e5, 0-1 nA (``adex_population.py``;
-  200 ms here, the issue's 1 s with the script itself: rates and accuracy are compared);
+  200 ms here, the issue's 1 s with the script itself: rates and accuracy are compared;
+  with its work-precision variants and figure, ``adex_precision.png``);
 * CUBA network, 4000 neurons, 1 s (``cuba.py``).
 
 Peers run under ``--peer-python`` (default: this interpreter, when it has brian2 or nest);
@@ -17,7 +18,7 @@ absent peers are skipped with a note. ``--quick``: small sizes, one repeat, one 
     python benchmarks/suite.py [--quick] [--repeats 2] [--peer-python PATH]
 
 Writes ``benchmarks/results/report.{md,json}``; a full run also copies the Markdown to
-``benchmarks/REPORT.md``.
+``benchmarks/REPORT.md`` and the AdEx figure beside it.
 """
 
 from __future__ import annotations
@@ -63,9 +64,9 @@ SIZES = {
 }
 
 
-def run_workloads(engines, mode, repeats, only=None, done=None):
+def run_workloads(engines, mode, repeats, only=None, done=None, out=_common.RESULTS):
     """Each workload's section (its measurements, ratios and Markdown); ``done(sections)``
-    is called after each workload."""
+    is called after each workload. The AdEx work-precision figure goes into ``out``."""
     sizes = SIZES[mode]
     sections = {}
     done = done or (lambda _: None)
@@ -88,6 +89,8 @@ def run_workloads(engines, mode, repeats, only=None, done=None):
         print(f"suite: {key} ({time.strftime('%H:%M:%S')})", file=sys.stderr)
         if key == "population":
             section = call(engines, repeats=repeats, **sizes[key])
+        elif key == "adex":
+            section = adex_population.measure_and_plot(engines, out, repeats=repeats, **sizes[key])
         else:
             section = call(engines, repeats, **sizes[key])
         section["markdown"] = module.markdown(section)
@@ -279,9 +282,13 @@ def main(argv=None):
         _common.write_report("report", text, data, args.out)
         return text
 
-    text = write(run_workloads(engines, mode, repeats, args.only, write))
+    sections = run_workloads(engines, mode, repeats, args.only, write, args.out)
+    text = write(sections)
     if mode == "full" and args.out == _common.RESULTS:
         shutil.copyfile(args.out / "report.md", _common.HERE / "REPORT.md")
+        figure = sections.get("adex", {}).get("figure")
+        if figure:  # REPORT.md shows it by this relative path
+            shutil.copyfile(args.out / figure, _common.HERE / figure)
     print(text)
 
 

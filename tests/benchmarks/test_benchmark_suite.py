@@ -33,3 +33,30 @@ def test_tiny_suite_writes_a_report_with_every_workload(tmp_path):
     markdown = (tmp_path / "report.md").read_text()
     assert markdown.startswith("# lifkit benchmark report")
     assert "load average" in markdown and "## Targets" in markdown
+
+
+def test_the_adex_figure_plots_each_checked_engine_and_skips_unchecked_runs(tmp_path):
+    sys.path.insert(0, str(SUITE.parent))
+    try:
+        import adex_population
+    finally:
+        sys.path.remove(str(SUITE.parent))
+
+    def run(name, options, error, run_s, threads=2):
+        accuracy = {"max_error_ms": error, "count_mismatches": 0}
+        return {"name": name, "threads": threads, "options": options, "run_s": run_s,
+                "accuracy": accuracy}  # fmt: skip
+
+    engines = {
+        "a": run("lifkit", {}, 1e-6, 1.4),
+        "b": run("lifkit", {"dt": 0.2}, 2e-6, 1.1),
+        "c": run("brian2_standalone", {"method": "rk4"}, 0.4, 6.0),
+        "d": run("nest", {}, 0.09, 2.9),  # a shorter run: not plotted
+    }
+    section = {"title": "AdEx", "engines": engines}
+    path = adex_population.write_figure(section, tmp_path)
+    assert path == tmp_path / adex_population.FIGURE
+    assert path.read_bytes().startswith(b"\x89PNG")
+    unchecked = {"title": "AdEx", "engines": {"a": {"name": "lifkit", "threads": 1}}}
+    assert adex_population.write_figure(unchecked, tmp_path / "none") is None
+    assert not (tmp_path / "none").exists()
