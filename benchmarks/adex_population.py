@@ -57,7 +57,7 @@ PRECISION = (
     ("brian2_standalone", (("method", "rk4"),)),
     ("brian2_standalone", (("method", "rk4"), ("dt", DT / 2))),
 )
-PRECISION_ENGINES = ("lifkit", "brian2_standalone")
+PRECISION_ENGINES = {name for name, _ in PRECISION}
 FIGURE = "adex_precision.png"
 # Brette & Gerstner (2005): pF, nS, mV, ms, nS, pA
 C_M, G_L, E_L, V_T, DELTA_T, V_PEAK, TAU_W, A, B = (
@@ -246,12 +246,18 @@ def measure(engines, repeats=1, n=100_000, duration=1000.0, nest_duration=20.0, 
     }
 
 
+def largest_threads(pairs):
+    """Each engine name's largest thread count among (name, threads) ``pairs``."""
+    top = {}
+    for name, threads in pairs:
+        top[name] = max(threads, top.get(name, 0))
+    return top
+
+
 def precision_variants(engines):
     """The PRECISION variants of the engines in ``engines``, each at its largest thread
     count there."""
-    threads = {}
-    for e in engines:
-        threads[e.name] = max(e.threads, threads.get(e.name, 0))
+    threads = largest_threads((e.name, e.threads) for e in engines)
     python = {e.name: e.python for e in engines}
     return [
         _common.Engine(name, python[name], threads[name], options)
@@ -268,9 +274,7 @@ def write_figure(section, folder):
     runs = [
         r for r in section["engines"].values() if "accuracy" in r and r["name"] in PRECISION_ENGINES
     ]
-    top = {}
-    for r in runs:
-        top[r["name"]] = max(r["threads"], top.get(r["name"], 0))
+    top = largest_threads((r["name"], r["threads"]) for r in runs)
     series = {}
     for r in runs:
         if r["threads"] != top[r["name"]]:
