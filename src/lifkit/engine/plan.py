@@ -16,7 +16,7 @@ from ..errors import ParameterError
 from ..models import LIF, AdaptiveLIF, AdEx
 from ..stimuli.base import Stimulus, TimeGrid
 from ..stimuli.lowering import lower_input
-from ._kernels.adex import ARG_PEAK_MAX, AdExParams
+from ._kernels.adex import ARG_PEAK_MAX, STRETCH, AdExParams
 from ._kernels.alif import ALIFParams
 from ._kernels.inputs import Drive
 from ._kernels.lif import LIFParams
@@ -47,6 +47,9 @@ class Plan:
     updates_per_step: int | None = None
     #: The spikes of the neurons the kernel skips (see :mod:`.closed_form`).
     closed_form: ClosedFormSpikes | None = None
+    #: Chunks must start at multiples of this many steps for the results not to depend on
+    #: the chunks (the AdEx kernel's stretches of long steps start at such multiples).
+    step_align: int = 1
 
 
 def make_plan(model: Any, stimulus: Stimulus, grid: TimeGrid, n_neurons: int) -> Plan:
@@ -173,7 +176,7 @@ def adex_plan(model: AdEx, stimulus: Stimulus, grid: TimeGrid, n_neurons: int) -
         values["R"] * values["w_init"],
         np.full(n_neurons, -np.inf),
     )
-    return Plan(grid, params, drive, state, ("v", "I", "w"), "adex", n_neurons)
+    return Plan(grid, params, drive, state, ("v", "I", "w"), "adex", n_neurons, step_align=STRETCH)
 
 
 PLANNERS: dict[type, Callable[[Any, Stimulus, TimeGrid, int], Plan]] = {

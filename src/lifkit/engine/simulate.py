@@ -100,7 +100,8 @@ def simulate(
         seed: seeds the white noise, Poisson sources and random connectivity; None draws
             one (kept in ``Result.seed``).
         threads: threads for the kernel (None: numba's default; 1: serial).
-        chunk_steps: steps per kernel call (results do not depend on it).
+        chunk_steps: steps per kernel call (results do not depend on it; an AdEx run
+            rounds it up to a multiple of 8).
         jit: force (True) or forbid (False) compilation; None compiles big runs only.
         progress: a bar on stderr: True always, None (default) on a terminal for runs
             over a second, False never; or a callable ``progress(done_steps, n_steps)``.
@@ -160,8 +161,8 @@ def simulate(
         raise ParameterError(
             "variables", sorted(unknown), f"{type(model).__name__} records {list(plan.variables)}"
         )
-    steps = _chunk_steps(chunk_steps, grid.n_steps, n_neurons)
-    first = max(1, steps // 8)
+    steps = aligned(_chunk_steps(chunk_steps, grid.n_steps, n_neurons), plan.step_align)
+    first = aligned(steps // 8, plan.step_align)
     per_step = n_neurons if plan.updates_per_step is None else plan.updates_per_step
     updates = grid.n_steps * per_step
     use_jit = updates >= config.JIT_MIN_UPDATES if jit is None else jit
@@ -363,6 +364,15 @@ def _grid(duration: Any, dt: Any) -> TimeGrid:
             "duration", duration, f"must be a whole number of steps of dt = {step:g} ms"
         )
     return TimeGrid(step, n_steps)
+
+
+def aligned(steps: int, align: int) -> int:
+    """``steps`` rounded up to a positive multiple of ``align``.
+
+    >>> aligned(25, 8), aligned(0, 8), aligned(7, 1)
+    (32, 8, 7)
+    """
+    return max(1, -(-steps // align)) * align
 
 
 def _chunk_steps(chunk_steps: int | None, n_steps: int, n_neurons: int) -> int:

@@ -32,6 +32,14 @@ is an additive increment sigma sqrt((1 - exp(-2 h / tau_m)) / 2) N(0, 1) added t
 the end of each spike-free stretch h of a step (the Ornstein-Uhlenbeck variance of the
 leak; weak order 1).
 
+Long steps. Where nothing can change from one step to the next but the state -- a
+block of neurons whose drive is steady, without noise or recorded traces -- the block
+advances STRETCH steps at a time (from step numbers that are multiples of STRETCH: the
+engine's chunks start there). Each neuron takes one fast step over the whole stretch if
+it allows it; otherwise fast steps over PAIR steps; otherwise single steps as above. A
+neuron's path does not depend on the other neurons of its block. A long step must also
+stay below v_T + LONG_ARG Delta_T and keep the leak's error below LEAK_TOL.
+
 The fast step evaluates its exponentials by polynomials (exp_vec, exp_near), not libm,
 so that its loop over a block of neurons vectorises; there is no fast-math, so the
 plain-Python and the compiled kernel give the same bits.
@@ -58,6 +66,25 @@ INLINE = ("exp_vec", "exp_near", "stage")
 #: keep spike times within a few us of the reference at dt = 0.1 ms.
 FAST_ARG = 2.5
 FAST_TOL = 1e-4
+#: Long steps: STRETCH and PAIR grid steps. RK4's local error on the linear part (the
+#: leak and the adaptation) is about (h rho)^4 |change| / 120 for a step of h ms that
+#: changes x or y by |change| mV, rho being the linear part's spectral radius; it must stay
+#: below LEAK_TOL mV (never binding at dt = 0.1 ms for tau_m above a few ms). Below
+#: v_T + LONG_ARG Delta_T the exponential term is at most e Delta_T; above it, a long step
+#: that passes the FAST_TOL estimate is still less accurate than single steps (the
+#: estimate is calibrated at one step), so long steps stop there: with these values the
+#: spike times of ``benchmarks/adex_population.py`` match those of single steps to the
+#: reference's accuracy while most of a quiet population's steps are long.
+STRETCH = 8
+PAIR = 2
+LONG_ARG = 1.0
+LEAK_TOL = 1e-8
+#: The rows of ``constants``' table holding the largest x of a single and of a long step.
+SINGLE_X_MAX = 6
+LONG_X_MAX = 7
+#: The rows of a level's neuron array (see ``pack``).
+X, Y, REF, ALPHA, XT, DT, CS, DS = 0, 1, 2, 3, 4, 5, 6, 7
+LEVEL_ROWS = 8
 #: Error per Dormand-Prince sub-step: ATOL mV in x and y; in z see z_tolerance, which
 #: bounds the error of the cut's time by TTOL ms. Both lie far below a fast step's error
 #: near v_T + FAST_ARG Delta_T (about 2e-7 mV, or 1e-7 ms of spike time, at dt = 0.1 ms
@@ -443,10 +470,11 @@ def advance_step(i, k, t0, dt, c, d, key, g, p, xs, ys, ref_end, spikes, block):
 
 
 def constants(lo, nb, p):
-    """Rows 1/tau_m, 1/tau_w, 1/Delta_T, arg_max, x_cut, noise-free (1.0 or 0.0) and x_max
-    of neurons [lo, lo + nb): arg_max bounds a fast step's exponent and x_max = x_T +
-    arg_max Delta_T its x, x_cut is the cut."""
-    table = np.empty((7, nb))
+    """Rows 1/tau_m, 1/tau_w, 1/Delta_T, arg_max, x_cut, noise-free (1.0 or 0.0), x_max,
+    x_long_max and rho of neurons [lo, lo + nb): arg_max bounds a fast step's exponent and
+    x_max = x_T + arg_max Delta_T its x, x_long_max a long step's x, x_cut is the cut and
+    rho the spectral radius of the linear part (``leak_rate``)."""
+    table = np.empty((9, nb))
     for j in range(nb):
         i = lo + j
         table[0, j] = 1.0 / p.tau_m[i]
@@ -455,8 +483,25 @@ def constants(lo, nb, p):
         table[3, j] = min(FAST_ARG, 0.5 * p.arg_peak[i])
         table[4, j] = p.x_T[i] + p.arg_peak[i] * p.Delta_T[i]
         table[5, j] = 1.0 if p.sigma[i] == 0.0 else 0.0
-        table[6, j] = p.x_T[i] + table[3, j] * p.Delta_T[i]
+        table[SINGLE_X_MAX, j] = p.x_T[i] + table[3, j] * p.Delta_T[i]
+        table[LONG_X_MAX, j] = p.x_T[i] + min(LONG_ARG, table[3, j]) * p.Delta_T[i]
+        table[8, j] = leak_rate(p.tau_m[i], p.tau_w[i], p.alpha[i])
     return table
+
+
+def leak_rate(tau_m, tau_w, alpha):
+    """The spectral radius (1/ms) of the linear part, d(x, y)/dt = A (x, y) with
+    A = [[-1/tau_m, -1/tau_m], [alpha/tau_w, -1/tau_w]].
+
+    >>> round(leak_rate(10.0, 100.0, 0.0), 12)  # uncoupled: the faster rate
+    0.1
+    """
+    trace = 1.0 / tau_m + 1.0 / tau_w  # minus the trace
+    det = (1.0 + alpha) / (tau_m * tau_w)
+    disc = trace * trace - 4.0 * det
+    if disc < 0.0:  # a complex pair, both of modulus sqrt(det)
+        return math.sqrt(det)
+    return 0.5 * (trace + math.sqrt(disc))
 
 
 def drive_pass(k, inv_dt, drive, lo, hi, cs, es, ds):
@@ -483,10 +528,11 @@ def drive_pass(k, inv_dt, drive, lo, hi, cs, es, ds):
         ds[j] = (es[j] - cs[j]) * inv_dt
 
 
-def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, work, todo):
-    """The fast step of one block's neurons over the step starting at t0, kept at once
-    for noise-free neurons; todo[j] says what is left: 0 nothing, 1 the noise of the
-    fast step (x, y) = (work[10, j], work[11, j]), 2 the whole step by ``advance``.
+def fast_pass(t0, h, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, work, todo, x_max_row):
+    """The fast step of h ms from t0 of neurons whose arrays (a block's, or a level's, see
+    ``stretch``) are given, kept at once for noise-free neurons; todo[j] says what is
+    left: 0 nothing, 1 the noise of the fast step (x, y) = (work[10, j], work[11, j]),
+    2 the whole step by ``advance``. Its x stays below row ``x_max_row`` of ``table``.
 
     The step is classical RK4. The exponential term e1 = Delta_T e^{(x - x_T)/Delta_T}
     is taken at the start by exp_vec; at the later stages it is e1 exp_near(u), u the
@@ -505,7 +551,7 @@ def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, work,
     floats in the copying loop.
     """
     n = xs.shape[0]
-    half = 0.5 * dt
+    half = 0.5 * h
     for j in range(n):
         x = xs[j]
         y = ys[j]
@@ -541,7 +587,7 @@ def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, work,
             alpha[j],
             table[2, j],
         )
-    h6 = dt * (1.0 / 6.0)
+    h6 = h * (1.0 / 6.0)
     for j in range(n):
         x = xs[j]
         y = ys[j]
@@ -552,8 +598,8 @@ def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, work,
             e1,
             work[5, j],
             work[6, j],
-            dt,
-            cs[j] + dt * ds[j],
+            h,
+            cs[j] + h * ds[j],
             table[0, j],
             table[1, j],
             alpha[j],
@@ -562,13 +608,17 @@ def fast_pass(t0, dt, alpha, x_T, delta_t, xs, ys, ref_end, cs, ds, table, work,
         x1 = x + h6 * (work[1, j] + 2.0 * (work[3, j] + work[5, j]) + k4x)
         y1 = y + h6 * (work[2, j] + 2.0 * (work[4, j] + work[6, j]) + k4y)
         spread = max(max(work[7, j], work[12, j]), spread)
-        g = dt * e1 * table[0, j]  # the exponential term's change of x over the step
-        stiff = g * table[2, j]  # dt times the exponential term's Jacobian
+        g = h * e1 * table[0, j]  # the exponential term's change of x over the step
+        stiff = g * table[2, j]  # h times the exponential term's Jacobian
         spread2 = spread * spread
         stiff2 = stiff * stiff
         estimate = g * (spread2 * spread2 + stiff2 * stiff2)
-        x_max = table[6, j]
+        leak = h * table[8, j]
+        leak2 = leak * leak
+        leak_error = max(abs(x1 - x), abs(y1 - y)) * (leak2 * leak2)  # 120 times
+        x_max = table[x_max_row, j]
         ok = (spread <= 1.0) & (estimate <= FAST_TOL) & (x1 <= x_max) & (x <= x_max)
+        ok = ok & (leak_error <= 120.0 * LEAK_TOL)
         ok = ok & (ref_end[j] <= t0)
         keep = ok & (table[5, j] == 1.0)
         work[8, j] = x1 if keep else x
@@ -600,13 +650,11 @@ def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, 
     """Advance every neuron over steps [k0, k1), blocks of ``block`` neurons in parallel
     (in the order of ``interleave_stride``).
 
-    Each step of a block runs in three passes over its neurons: the drive (at the first
-    step only when it is steady, without waveforms or sampled input) and the recorded
-    traces; the RK4 fast step of every neuron, kept at once where it applies to a
-    noise-free neuron (loops without calls, which the compiler vectorises); then the
-    rest: the noise of a kept fast step, or ``advance`` for a refractory neuron or a
-    declined step. That pass reads ``todo`` eight neurons (one int64) at a time, so that
-    it skips quickly over the neurons with nothing left.
+    Under a steady drive (the same every step: no waveforms or sampled input), a block
+    with a neuron that is neither noisy nor recorded advances by ``stretch`` where a
+    stretch of STRETCH steps starting at a multiple of STRETCH fits in [k0, k1);
+    otherwise by ``single_step``, after the drive (at the first step only when it is
+    steady) and the recorded traces.
     Neuron i draws the noise of neuron ``neuron_offset + i``. Returns OK, or
     SPIKE_BUFFER_FULL when a block's spike buffer overflowed (the caller restores the
     state and runs the chunk again with larger buffers).
@@ -622,64 +670,321 @@ def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, 
         lo = bi * block
         hi = min(n, lo + block)
         nb = hi - lo
-        block_constants = constants(lo, nb, p)
-        x_cut = block_constants[4]
+        table = constants(lo, nb, p)
         recorded = np.flatnonzero(rec.slot[lo:hi] >= 0)
         cs = np.empty(nb)
         es = np.empty(nb)
         ds = np.empty(nb)
         todo = np.zeros(-(-nb // 8) * 8, dtype=np.int8)
-        todo_words = todo.view(np.int64)
         work = np.empty((14, nb))
-        for k in range(k0, k1):
-            t0 = k * dt
-            if k == k0 or not steady:
-                drive_pass(k, inv_dt, drive, lo, hi, cs, es, ds)
-            if k % rec.stride == 0:
-                sample = k // rec.stride - rec.first_sample
-                for j in recorded:
-                    i = lo + j
-                    rec.traces[0, sample, rec.slot[i]] = xs[i] + p.E_L[i]
-                    rec.traces[1, sample, rec.slot[i]] = cs[j] / p.R[i]
-                    rec.traces[2, sample, rec.slot[i]] = ys[i] / p.R[i]
-            fast_pass(
-                t0,
-                dt,
-                p.alpha[lo:hi],
-                p.x_T[lo:hi],
-                p.Delta_T[lo:hi],
-                xs[lo:hi],
-                ys[lo:hi],
-                ref_end[lo:hi],
-                cs,
-                ds,
-                block_constants,
-                work,
-                todo,
-            )
-            for w in range(todo_words.shape[0]):
-                if todo_words[w] == 0:  # eight neurons with nothing left
-                    continue
-                for j in range(8 * w, min(8 * w + 8, nb)):
-                    if todo[j] == 0:
-                        continue
-                    i = lo + j
-                    g = neuron_offset + i
-                    if todo[j] == 1:
-                        x1 = noise_kick(work[10, j], dt, p.sigma[i], p.tau_m[i], key, g, k, 0)
-                        if x1 < x_cut[j]:
-                            xs[i] = x1
-                            ys[i] = work[11, j]
-                            continue
-                    c = cs[j]
-                    if (
-                        advance_step(i, k, t0, dt, c, ds[j], key, g, p, xs, ys, ref_end, spikes, bi)
-                        != OK
-                    ):
-                        status[bi] = SPIKE_BUFFER_FULL
-                        break
-                if status[bi] != OK:
-                    break
+        single_only = np.zeros(nb, dtype=np.int8)
+        for j in range(nb):
+            single_only[j] = table[5, j] == 0.0 or rec.slot[lo + j] >= 0
+        long_steps = steady and single_only.min() == 0
+        w = stretch_arrays(nb if long_steps else 0, table.shape[0], single_only)
+        if steady:
+            drive_pass(k0, inv_dt, drive, lo, hi, cs, es, ds)
+        k = k0
+        while k < k1:
+            if long_steps and k % STRETCH == 0 and k + STRETCH <= k1:
+                status[bi] = stretch(
+                    k,
+                    dt,
+                    key,
+                    neuron_offset,
+                    lo,
+                    p,
+                    xs,
+                    ys,
+                    ref_end,
+                    cs,
+                    ds,
+                    table,
+                    rec,
+                    spikes,
+                    bi,
+                    w,
+                )
+                k += STRETCH
+            else:
+                if not steady:
+                    drive_pass(k, inv_dt, drive, lo, hi, cs, es, ds)
+                if k % rec.stride == 0:
+                    sample = k // rec.stride - rec.first_sample
+                    for j in recorded:
+                        i = lo + j
+                        rec.traces[0, sample, rec.slot[i]] = xs[i] + p.E_L[i]
+                        rec.traces[1, sample, rec.slot[i]] = cs[j] / p.R[i]
+                        rec.traces[2, sample, rec.slot[i]] = ys[i] / p.R[i]
+                status[bi] = single_step(
+                    k,
+                    dt,
+                    key,
+                    neuron_offset,
+                    lo,
+                    p,
+                    xs,
+                    ys,
+                    ref_end,
+                    cs,
+                    ds,
+                    table,
+                    work,
+                    todo,
+                    spikes,
+                    bi,
+                )
+                k += 1
             if status[bi] != OK:
                 break
     return SPIKE_BUFFER_FULL if status.max() > 0 else OK
+
+
+def single_step(
+    k, dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, work, todo, spikes, bi
+):
+    """Step k of the block of neurons [lo, lo + len(cs)); OK or SPIKE_BUFFER_FULL.
+
+    Two passes: the RK4 fast step of every neuron, kept at once where it applies to a
+    noise-free neuron (loops without calls, which the compiler vectorises); then the
+    rest: the noise of a kept fast step, or ``advance`` for a refractory neuron or a
+    declined step. That pass reads ``todo`` eight neurons (one int64) at a time, so that
+    it skips quickly over the neurons with nothing left.
+    """
+    nb = cs.shape[0]
+    hi = lo + nb
+    t0 = k * dt
+    fast_pass(
+        t0,
+        dt,
+        p.alpha[lo:hi],
+        p.x_T[lo:hi],
+        p.Delta_T[lo:hi],
+        xs[lo:hi],
+        ys[lo:hi],
+        ref_end[lo:hi],
+        cs,
+        ds,
+        table,
+        work,
+        todo,
+        SINGLE_X_MAX,
+    )
+    todo_words = todo.view(np.int64)
+    for w in range(todo_words.shape[0]):
+        if todo_words[w] == 0:  # eight neurons with nothing left
+            continue
+        for j in range(8 * w, min(8 * w + 8, nb)):
+            if todo[j] == 0:
+                continue
+            i = lo + j
+            g = neuron_offset + i
+            if todo[j] == 1:
+                x1 = noise_kick(work[10, j], dt, p.sigma[i], p.tau_m[i], key, g, k, 0)
+                if x1 < table[4, j]:
+                    xs[i] = x1
+                    ys[i] = work[11, j]
+                    continue
+            if (
+                advance_step(i, k, t0, dt, cs[j], ds[j], key, g, p, xs, ys, ref_end, spikes, bi)
+                != OK
+            ):
+                return SPIKE_BUFFER_FULL
+    return OK
+
+
+def stretch(k, dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, rec, spikes, bi, w):
+    """Steps [k, k + STRETCH) of a block [lo, lo + len(cs)) under a steady drive, by long
+    steps where they apply; OK or SPIKE_BUFFER_FULL. ``w`` holds the work arrays
+    (``stretch_arrays``).
+
+    Neurons flagged in ``w.single_only`` (recorded, or noisy) take single steps
+    throughout, exactly as in ``single_step``. Every other neuron takes the fast step over
+    the whole stretch; where that is declined, fast steps over PAIR steps; where those
+    are declined, single steps. The long passes run over the whole block, the neurons not
+    concerned masked by an infinite refractory end in ``w.long_ref``; the single level
+    packs its neurons into ``w.singles`` (``pack``) so that its passes run over just them.
+    Each neuron's path depends on its own state (and flags) alone.
+    """
+    nb = cs.shape[0]
+    hi = lo + nb
+    x_b, y_b, ref_b = xs[lo:hi], ys[lo:hi], ref_end[lo:hi]
+    alpha_b, x_T_b, delta_t_b = p.alpha[lo:hi], p.x_T[lo:hi], p.Delta_T[lo:hi]
+    todo, done, long_ref = w.todo, w.done, w.long_ref
+    for j in range(nb):
+        long_ref[j] = np.inf if w.single_only[j] else ref_b[j]
+    fast_pass(
+        k * dt,
+        STRETCH * dt,
+        alpha_b,
+        x_T_b,
+        delta_t_b,
+        x_b,
+        y_b,
+        long_ref,
+        cs,
+        ds,
+        table,
+        w.work,
+        todo,
+        LONG_X_MAX,
+    )
+    left = 0
+    for j in range(nb):
+        done[j] = todo[j] == 0
+        left += todo[j] != 0
+    if left == 0:
+        return OK
+    singles = w.singles
+    for kp in range(k, k + STRETCH, PAIR):
+        for j in range(nb):
+            long_ref[j] = np.inf if done[j] or w.single_only[j] else ref_b[j]
+        fast_pass(
+            kp * dt,
+            PAIR * dt,
+            alpha_b,
+            x_T_b,
+            delta_t_b,
+            x_b,
+            y_b,
+            long_ref,
+            cs,
+            ds,
+            table,
+            w.work,
+            todo,
+            LONG_X_MAX,
+        )
+        m = pack(
+            todo,
+            done,
+            nb,
+            x_b,
+            y_b,
+            ref_b,
+            alpha_b,
+            x_T_b,
+            delta_t_b,
+            cs,
+            ds,
+            table,
+            singles,
+            w.single_table,
+            w.index,
+        )
+        for ks in range(kp, kp + PAIR):
+            if m == 0:
+                break
+            if ks % rec.stride == 0:
+                sample = ks // rec.stride - rec.first_sample
+                for q in range(m):
+                    i = lo + w.index[q]
+                    if rec.slot[i] >= 0:
+                        rec.traces[0, sample, rec.slot[i]] = singles[X, q] + p.E_L[i]
+                        rec.traces[1, sample, rec.slot[i]] = singles[CS, q] / p.R[i]
+                        rec.traces[2, sample, rec.slot[i]] = singles[Y, q] / p.R[i]
+            fast_pass(
+                ks * dt,
+                dt,
+                singles[ALPHA, :m],
+                singles[XT, :m],
+                singles[DT, :m],
+                singles[X, :m],
+                singles[Y, :m],
+                singles[REF, :m],
+                singles[CS, :m],
+                singles[DS, :m],
+                w.single_table,
+                w.single_work,
+                w.single_todo,
+                SINGLE_X_MAX,
+            )
+            for q in range(m):
+                if w.single_todo[q] == 0:
+                    continue
+                j = w.index[q]
+                i = lo + j
+                g = neuron_offset + i
+                if w.single_todo[q] == 1:
+                    x1 = noise_kick(w.single_work[10, q], dt, p.sigma[i], p.tau_m[i], key, g, ks, 0)
+                    if x1 < w.single_table[4, q]:
+                        singles[X, q] = x1
+                        singles[Y, q] = w.single_work[11, q]
+                        continue
+                xs[i] = singles[X, q]
+                ys[i] = singles[Y, q]
+                if (
+                    advance_step(
+                        i, ks, ks * dt, dt, cs[j], ds[j], key, g, p, xs, ys, ref_end, spikes, bi
+                    )
+                    != OK
+                ):
+                    return SPIKE_BUFFER_FULL
+                singles[X, q] = xs[i]
+                singles[Y, q] = ys[i]
+                singles[REF, q] = ref_end[i]
+        unpack(singles, w.index, m, x_b, y_b, ref_b)
+    return OK
+
+
+class StretchArrays(NamedTuple):
+    """The work arrays of ``stretch`` for a block of nb neurons."""
+
+    single_only: np.ndarray  # int8: 1 for a neuron that takes single steps throughout
+    todo: np.ndarray  # int8, the long passes' todo
+    done: np.ndarray  # bool: the stretch's fast step was kept
+    long_ref: np.ndarray  # ms, ref_end with the neurons a long pass skips set to inf
+    work: np.ndarray  # (14, nb), the long passes' work
+    singles: np.ndarray  # (LEVEL_ROWS, nb), the single level's neurons (see ``pack``)
+    single_table: np.ndarray  # their rows of ``constants``' table
+    single_work: np.ndarray  # (14, nb)
+    single_todo: np.ndarray  # int8
+    index: np.ndarray  # int64: their places in the block
+
+
+def stretch_arrays(nb, rows, single_only):
+    """Fresh ``StretchArrays`` for nb neurons, ``rows`` rows in ``constants``' table."""
+    return StretchArrays(
+        single_only,
+        np.zeros(nb, dtype=np.int8),
+        np.zeros(nb, dtype=np.bool_),
+        np.empty(nb),
+        np.empty((14, nb)),
+        np.empty((LEVEL_ROWS, nb)),
+        np.empty((rows, nb)),
+        np.empty((14, nb)),
+        np.zeros(nb, dtype=np.int8),
+        np.empty(nb, dtype=np.int64),
+    )
+
+
+def pack(todo, done, n, x, y, ref, alpha, x_T, delta_t, cs, ds, table, level, level_table, index):
+    """Copy the neurons j < n with todo[j] != 0 and not done[j] into the first columns of
+    ``level`` (rows X, Y, REF, ALPHA, XT, DT, CS, DS) and ``level_table``, j into
+    ``index``; their number."""
+    m = 0
+    for j in range(n):
+        if todo[j] == 0 or done[j]:
+            continue
+        index[m] = j
+        level[X, m] = x[j]
+        level[Y, m] = y[j]
+        level[REF, m] = ref[j]
+        level[ALPHA, m] = alpha[j]
+        level[XT, m] = x_T[j]
+        level[DT, m] = delta_t[j]
+        level[CS, m] = cs[j]
+        level[DS, m] = ds[j]
+        for r in range(level_table.shape[0]):
+            level_table[r, m] = table[r, j]
+        m += 1
+    return m
+
+
+def unpack(level, index, m, x, y, ref):
+    """Copy the states of the first m neurons of ``level`` back to x, y and ref at ``index``."""
+    for q in range(m):
+        j = index[q]
+        x[j] = level[X, q]
+        y[j] = level[Y, q]
+        ref[j] = level[REF, q]
