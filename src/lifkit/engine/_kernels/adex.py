@@ -870,7 +870,7 @@ def stretch(k, dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, re
             table,
             singles,
             w.single_table,
-            w.index,
+            w.places,
         )
         for ks in range(kp, kp + PAIR):
             if m == 0:
@@ -878,7 +878,7 @@ def stretch(k, dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, re
             if ks % rec.stride == 0:
                 sample = ks // rec.stride - rec.first_sample
                 for q in range(m):
-                    i = lo + w.index[q]
+                    i = lo + w.places[q]
                     if rec.slot[i] >= 0:
                         rec.traces[0, sample, rec.slot[i]] = singles[X, q] + p.E_L[i]
                         rec.traces[1, sample, rec.slot[i]] = singles[CS, q] / p.R[i]
@@ -902,7 +902,7 @@ def stretch(k, dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, re
             for q in range(m):
                 if w.single_todo[q] == 0:
                     continue
-                j = w.index[q]
+                j = w.places[q]
                 i = lo + j
                 g = neuron_offset + i
                 if w.single_todo[q] == 1:
@@ -923,7 +923,7 @@ def stretch(k, dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, re
                 singles[X, q] = xs[i]
                 singles[Y, q] = ys[i]
                 singles[REF, q] = ref_end[i]
-        unpack(singles, w.index, m, x_b, y_b, ref_b)
+        unpack(singles, w.places, m, x_b, y_b, ref_b)
     return OK
 
 
@@ -939,7 +939,7 @@ class StretchArrays(NamedTuple):
     single_table: np.ndarray  # their rows of ``constants``' table
     single_work: np.ndarray  # (14, nb)
     single_todo: np.ndarray  # int8
-    index: np.ndarray  # int64: their places in the block
+    places: np.ndarray  # int64: their places in the block (see ``pack``)
 
 
 def stretch_arrays(nb, rows, single_only):
