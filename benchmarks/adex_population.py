@@ -5,8 +5,9 @@ Issue 3's workload: N = 1e5 AdEx neurons with the Brette & Gerstner (2005) param
 a 4 nS, b 80.5 pA, spike cut at V_peak = -40.4 mV, no refractory period), neuron i driven
 by the constant current i / (N - 1) nA, 1 s at dt = 0.1 ms, all spikes recorded.
 
-* lifkit: ``lk.AdEx.preset("brette_gerstner_2005")`` (its accurate scheme at dt 0.1 ms),
-  after a warm-up call;
+* lifkit: ``lk.AdEx.preset("brette_gerstner_2005")`` (its accurate scheme at dt 0.1 ms;
+  the drive is steady and no neuron is noisy or recorded, so it takes long steps where
+  they apply), after a warm-up call;
 * Brian2 (runtime; C++ standalone): the model's equations with ``method="euler"`` (what
   Brian2 picks for them; the issue's orientation figure is for Euler too), threshold
   ``v > V_peak``;
