@@ -684,29 +684,13 @@ def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, 
             single_only[j] = table[5, j] == 0.0 or rec.slot[lo + j] >= 0
         long_steps = steady and single_only.min() == 0
         w = stretch_arrays(nb if long_steps else 0, table.shape[0], single_only)
+        context = (dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, spikes, bi)
         if steady:
             drive_pass(k0, inv_dt, drive, lo, hi, cs, es, ds)
         k = k0
         while k < k1:
             if long_steps and k % STRETCH == 0 and k + STRETCH <= k1:
-                status[bi] = stretch(
-                    k,
-                    dt,
-                    key,
-                    neuron_offset,
-                    lo,
-                    p,
-                    xs,
-                    ys,
-                    ref_end,
-                    cs,
-                    ds,
-                    table,
-                    rec,
-                    spikes,
-                    bi,
-                    w,
-                )
+                status[bi] = stretch(k, context, rec, w)
                 k += STRETCH
             else:
                 if not steady:
@@ -718,34 +702,17 @@ def run_chunk(k0, k1, dt, key, neuron_offset, block, p, drive, xs, ys, ref_end, 
                         rec.traces[0, sample, rec.slot[i]] = xs[i] + p.E_L[i]
                         rec.traces[1, sample, rec.slot[i]] = cs[j] / p.R[i]
                         rec.traces[2, sample, rec.slot[i]] = ys[i] / p.R[i]
-                status[bi] = single_step(
-                    k,
-                    dt,
-                    key,
-                    neuron_offset,
-                    lo,
-                    p,
-                    xs,
-                    ys,
-                    ref_end,
-                    cs,
-                    ds,
-                    table,
-                    work,
-                    todo,
-                    spikes,
-                    bi,
-                )
+                status[bi] = single_step(k, context, work, todo)
                 k += 1
             if status[bi] != OK:
                 break
     return SPIKE_BUFFER_FULL if status.max() > 0 else OK
 
 
-def single_step(
-    k, dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, work, todo, spikes, bi
-):
-    """Step k of the block of neurons [lo, lo + len(cs)); OK or SPIKE_BUFFER_FULL.
+def single_step(k, context, work, todo):
+    """Step k of a block; OK or SPIKE_BUFFER_FULL. ``context`` is (dt, key,
+    neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, spikes, bi): the block is
+    neurons [lo, lo + len(cs)), bi its spike buffer.
 
     Two passes: the RK4 fast step of every neuron, kept at once where it applies to a
     noise-free neuron (loops without calls, which the compiler vectorises); then the
@@ -753,25 +720,11 @@ def single_step(
     declined step. That pass reads ``todo`` eight neurons (one int64) at a time, so that
     it skips quickly over the neurons with nothing left.
     """
+    dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, spikes, bi = context
     nb = cs.shape[0]
     hi = lo + nb
     t0 = k * dt
-    fast_pass(
-        t0,
-        dt,
-        p.alpha[lo:hi],
-        p.x_T[lo:hi],
-        p.Delta_T[lo:hi],
-        xs[lo:hi],
-        ys[lo:hi],
-        ref_end[lo:hi],
-        cs,
-        ds,
-        table,
-        work,
-        todo,
-        SINGLE_X_MAX,
-    )
+    block_pass(t0, dt, lo, p, xs, ys, ref_end[lo:hi], cs, ds, table, work, todo, SINGLE_X_MAX)
     todo_words = todo.view(np.int64)
     for w in range(todo_words.shape[0]):
         if todo_words[w] == 0:  # eight neurons with nothing left
@@ -795,10 +748,10 @@ def single_step(
     return OK
 
 
-def stretch(k, dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, rec, spikes, bi, w):
+def stretch(k, context, rec, w):
     """Steps [k, k + STRETCH) of a block [lo, lo + len(cs)) under a steady drive, by long
-    steps where they apply; OK or SPIKE_BUFFER_FULL. ``w`` holds the work arrays
-    (``stretch_arrays``).
+    steps where they apply; OK or SPIKE_BUFFER_FULL. ``context`` is as for
+    ``single_step``; ``w`` holds the work arrays (``stretch_arrays``).
 
     Neurons flagged in ``w.single_only`` (recorded, or noisy) take single steps
     throughout, exactly as in ``single_step``. Every other neuron takes the fast step over
@@ -808,29 +761,15 @@ def stretch(k, dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, re
     packs its neurons into ``w.singles`` (``pack``) so that its passes run over just them.
     Each neuron's path depends on its own state (and flags) alone.
     """
+    dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, spikes, bi = context
     nb = cs.shape[0]
     hi = lo + nb
     x_b, y_b, ref_b = xs[lo:hi], ys[lo:hi], ref_end[lo:hi]
     alpha_b, x_T_b, delta_t_b = p.alpha[lo:hi], p.x_T[lo:hi], p.Delta_T[lo:hi]
-    todo, done, long_ref = w.todo, w.done, w.long_ref
+    todo, done = w.todo, w.done
     for j in range(nb):
-        long_ref[j] = np.inf if w.single_only[j] else ref_b[j]
-    fast_pass(
-        k * dt,
-        STRETCH * dt,
-        alpha_b,
-        x_T_b,
-        delta_t_b,
-        x_b,
-        y_b,
-        long_ref,
-        cs,
-        ds,
-        table,
-        w.work,
-        todo,
-        LONG_X_MAX,
-    )
+        done[j] = False
+    long_pass(k * dt, STRETCH * dt, lo, p, xs, ys, ref_end, cs, ds, table, w)
     left = 0
     for j in range(nb):
         done[j] = todo[j] == 0
@@ -839,24 +778,7 @@ def stretch(k, dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, re
         return OK
     singles = w.singles
     for kh in range(k, k + STRETCH, HALF):
-        for j in range(nb):
-            long_ref[j] = np.inf if done[j] or w.single_only[j] else ref_b[j]
-        fast_pass(
-            kh * dt,
-            HALF * dt,
-            alpha_b,
-            x_T_b,
-            delta_t_b,
-            x_b,
-            y_b,
-            long_ref,
-            cs,
-            ds,
-            table,
-            w.work,
-            todo,
-            LONG_X_MAX,
-        )
+        long_pass(kh * dt, HALF * dt, lo, p, xs, ys, ref_end, cs, ds, table, w)
         m = pack(
             todo,
             done,
@@ -927,6 +849,36 @@ def stretch(k, dt, key, neuron_offset, lo, p, xs, ys, ref_end, cs, ds, table, re
                 singles[REF, q] = ref_end[i]
         unpack(singles, w.places, m, x_b, y_b, ref_b)
     return OK
+
+
+def long_pass(t0, h, lo, p, xs, ys, ref_end, cs, ds, table, w):
+    """The fast pass of h ms from t0 over the block [lo, lo + len(cs)), kept up to
+    x_long_max, for its neurons neither done nor single-only: the others get an infinite
+    refractory end in ``w.long_ref``, which the pass reads in place of ``ref_end``."""
+    for j in range(cs.shape[0]):
+        w.long_ref[j] = np.inf if w.done[j] or w.single_only[j] else ref_end[lo + j]
+    block_pass(t0, h, lo, p, xs, ys, w.long_ref, cs, ds, table, w.work, w.todo, LONG_X_MAX)
+
+
+def block_pass(t0, h, lo, p, xs, ys, ref, cs, ds, table, work, todo, x_max_row):
+    """``fast_pass`` over the block [lo, lo + len(cs)), ``ref`` being its refractory ends."""
+    hi = lo + cs.shape[0]
+    fast_pass(
+        t0,
+        h,
+        p.alpha[lo:hi],
+        p.x_T[lo:hi],
+        p.Delta_T[lo:hi],
+        xs[lo:hi],
+        ys[lo:hi],
+        ref,
+        cs,
+        ds,
+        table,
+        work,
+        todo,
+        x_max_row,
+    )
 
 
 class StretchArrays(NamedTuple):
